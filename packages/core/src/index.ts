@@ -1,0 +1,4 @@
+export * from './canonical.js';
+export * from './severity.js';
+export * from './errors.js';
+export * from './rows.js';
