@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS otel_logs (
     INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_log_attr_key mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-    INDEX idx_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha')
+    INDEX idx_body lowerUTF8(Body) TYPE text(tokenizer = splitByNonAlpha)
 ) ENGINE = MergeTree
 PARTITION BY toDate(TimestampTime)
 PRIMARY KEY (ServiceName, TimestampTime)

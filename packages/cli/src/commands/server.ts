@@ -1,0 +1,78 @@
+import { createServer, defaultConfig, type JobscopeServer, type ServerConfig } from '@jobscope/server';
+import { CliError, parse, parsePort, type Command } from '../command.js';
+
+const USAGE = `Usage: jobscope server [options]
+
+Runs the Jobscope server: OTLP/HTTP ingest (/v1/logs, /v1/traces, /v1/metrics),
+storage in ClickHouse (embedded by default), the query API and the UI.
+
+Options:
+  --port N          port to listen on (default 4318, env PORT)
+  --host ADDR       address to bind (default 127.0.0.1, env JOBSCOPE_HOST)
+  --data DIR        data directory (default ./jobscope-data, env JOBSCOPE_DATA)
+  --clickhouse URL  use a ClickHouse server, e.g. http://user:pass@host:8123/db
+                    (env CLICKHOUSE_URL) instead of the embedded engine
+  --token TOKEN     require Authorization: Bearer TOKEN (env JOBSCOPE_TOKEN)
+  --insecure        allow a non-loopback --host without a token
+  --fsync POLICY    write-ahead log fsync: never (default), interval, always
+`;
+
+const OPTIONS = {
+  port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
+  clickhouse: { type: 'string' }, token: { type: 'string' }, insecure: { type: 'boolean' },
+  fsync: { type: 'string' },
+} as const;
+
+export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | undefined {
+  const p = parse(argv, OPTIONS, usage);
+  if (!p) return undefined;
+  if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]}'\n\n${usage}`);
+  const v = p.values;
+  const c = defaultConfig();
+  c.port = parsePort(v.port, '--port') ?? c.port;
+  if (v.host) c.host = v.host;
+  if (v.data) c.dataDir = v.data;
+  if (v.clickhouse) c.clickhouseUrl = v.clickhouse;
+  if (v.token) c.token = v.token;
+  if (v.insecure) c.insecure = true;
+  if (v.fsync) c.walFsync = v.fsync as ServerConfig['walFsync'];
+  return c;
+}
+
+/** Starts the server and stops it cleanly on SIGINT/SIGTERM. */
+export async function runServer(config: ServerConfig, onReady?: (url: string, s: JobscopeServer) => Promise<void> | void): Promise<number> {
+  let server: JobscopeServer;
+  try {
+    server = await createServer(config);
+  } catch (err) {
+    throw new CliError((err as Error).message, 1);
+  }
+  const url = await server.listen().catch(async (err: Error) => {
+    await server.close();
+    throw new CliError(`cannot listen on ${config.host}:${config.port}: ${err.message}`, 1);
+  });
+  await onReady?.(url, server);
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string): void => {
+      process.stderr.write(`jobscope: ${sig} received, flushing and stopping…\n`);
+      server.close().then(resolve, (err: Error) => {
+        process.stderr.write(`jobscope: error while stopping: ${err.message}\n`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+export const serverCommand: Command = {
+  summary: 'run the server (ingest, storage, query API)',
+  async run(argv) {
+    const config = serverConfigFrom(argv);
+    if (!config) return 0;
+    return await runServer(config, (url, s) => {
+      process.stdout.write(`Jobscope server listening on ${url} (storage: ${s.store.kind} ${s.store.location})\n`);
+    });
+  },
+};

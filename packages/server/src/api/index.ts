@@ -1,0 +1,17 @@
+/** The query API: one Fastify plugin per resource. */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store/index.js';
+import type { TailHub } from '../ingest/tail-hub.js';
+import { logsRoutes } from './logs.js';
+import { jobsRoutes } from './jobs.js';
+import { statsRoutes } from './stats.js';
+import { tailRoutes } from './tail.js';
+
+export function queryRoutes(deps: { store: Store; tail: TailHub }) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    await app.register(logsRoutes(deps.store));
+    await app.register(jobsRoutes(deps.store));
+    await app.register(statsRoutes(deps.store));
+    await app.register(tailRoutes(deps.tail));
+  };
+}

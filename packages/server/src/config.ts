@@ -1,0 +1,68 @@
+/**
+ * Server configuration: defaults, environment, validation. Fails fast at
+ * boot with a precise message; never after.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_RETENTION, validateRetention, type Retention } from './store/index.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Data directory: embedded ClickHouse in `<data>/clickhouse`, the write-ahead log in `<data>/wal`. */
+  dataDir: string;
+  /** A ClickHouse server URL (http[s]://user:pass@host:8123/db); embedded chdb when absent. */
+  clickhouseUrl?: string;
+  /** Bearer token required on ingest and query routes when set. */
+  token?: string;
+  /** Allow listening on a non-loopback address without a token. */
+  insecure: boolean;
+  retention: Retention;
+  /** Largest ingest body (compressed) in bytes. */
+  maxIngestBodyBytes: number;
+  /** Largest body of other routes. */
+  maxApiBodyBytes: number;
+  /** Bytes accepted but not yet in storage before ingest answers 429. */
+  maxPendingBytes: number;
+  walFsync: 'always' | 'interval' | 'never';
+  defaultDataset?: string;
+  /** Silence request logging (tests). */
+  quiet: boolean;
+}
+
+export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    host: env.JOBSCOPE_HOST ?? '127.0.0.1',
+    port: env.PORT ? Number(env.PORT) : 4318,
+    dataDir: resolve(env.JOBSCOPE_DATA ?? 'jobscope-data'),
+    clickhouseUrl: env.CLICKHOUSE_URL || undefined,
+    token: env.JOBSCOPE_TOKEN || undefined,
+    insecure: false,
+    retention: { ...DEFAULT_RETENTION },
+    maxIngestBodyBytes: 16 * 1024 * 1024,
+    maxApiBodyBytes: 1024 * 1024,
+    maxPendingBytes: 512 * 1024 * 1024,
+    walFsync: 'never',
+    quiet: false,
+  };
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+export function validateConfig(c: ServerConfig): void {
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new Error(`port must be 0-65535 (got ${c.port})`);
+  if (!isLoopback(c.host) && !c.token && !c.insecure) {
+    throw new Error(`refusing to listen on ${c.host} without a token: set --token (or JOBSCOPE_TOKEN), or pass --insecure`);
+  }
+  if (c.token !== undefined && c.token.length < 8) throw new Error('the token must be at least 8 characters');
+  if (c.clickhouseUrl) {
+    let u: URL;
+    try { u = new URL(c.clickhouseUrl); } catch { throw new Error(`--clickhouse must be a URL such as http://localhost:8123/default (got ${c.clickhouseUrl})`); }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('--clickhouse must be an http:// or https:// URL');
+  }
+  if (!['always', 'interval', 'never'].includes(c.walFsync)) throw new Error('walFsync must be always, interval or never');
+  validateRetention(c.retention);
+}

@@ -1,0 +1,254 @@
+/**
+ * The server's durable write path.
+ *
+ *   request ─► normalize ─► WAL append (ack here) ─► flusher ─► ClickHouse insert ─► WAL ack
+ *
+ * Guarantees (docs/delivery.md):
+ * - A request is answered 200 only after its rows are in the write-ahead log
+ *   (fsync per the configured policy); the log is replayed after a crash.
+ * - Flushes cover a contiguous range of log records. The range is written to
+ *   an intent file before inserting, and the insert's deduplication token is
+ *   derived from it, so a flush repeated after a crash inserts nothing twice.
+ * - A batch id seen before (within the dedup window) is answered 200 and not
+ *   stored again.
+ * - Bounded: when the log holds more than maxPendingBytes not yet inserted,
+ *   write() fails with JS_OVERLOADED (HTTP 429 + Retry-After).
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JobscopeError, type TableName } from '@jobscope/core';
+import { DiskLog, type DiskLogCursor } from '@jobscope/pipeline';
+import type { Store } from '../store/index.js';
+import { BatchIds } from './batch-ids.js';
+import { decodeWalEntry, encodeWalEntry, toJsonEachRow, type TablePayload } from './wal-record.js';
+
+export interface IngestWriterOptions {
+  store: Store;
+  walDir: string;
+  fsync?: 'always' | 'interval' | 'never';
+  /** Bytes accepted but not yet inserted, beyond which ingest answers 429. */
+  maxPendingBytes?: number;
+  /** A flush starts when this many bytes wait, or flushIntervalMs after the first. */
+  flushBytes?: number;
+  flushIntervalMs?: number;
+  /** How long accepted batch ids are remembered for dedup. */
+  dedupWindowMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface WriterStats {
+  pendingBytes: number;
+  pendingRecords: number;
+  acceptedBatches: number;
+  duplicateBatches: number;
+  rejectedOverload: number;
+  flushes: number;
+  flushedRows: number;
+  flushErrors: number;
+  lastFlushError: string;
+}
+
+interface Intent { first: number; last: number }
+type ResolvedOptions = Required<Omit<IngestWriterOptions, 'log'>> & { log: (m: string) => void };
+
+export class IngestWriter {
+  readonly #o: ResolvedOptions;
+  readonly #wal: DiskLog;
+  readonly #cursor: DiskLogCursor;
+  readonly #ids = new BatchIds();
+  #pendingBytes = 0;
+  #pendingRecords = 0;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #stats = { acceptedBatches: 0, duplicateBatches: 0, rejectedOverload: 0, flushes: 0, flushedRows: 0, flushErrors: 0, lastFlushError: '' };
+
+  private constructor(o: ResolvedOptions, wal: DiskLog, cursor: DiskLogCursor) {
+    this.#o = o;
+    this.#wal = wal;
+    this.#cursor = cursor;
+  }
+
+  static async open(opts: IngestWriterOptions): Promise<IngestWriter> {
+    const o: ResolvedOptions = {
+      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, flushBytes: 32 * 1024 * 1024,
+      flushIntervalMs: 1000, dedupWindowMs: 3_600_000, log: () => {}, ...opts,
+    };
+    const wal = await DiskLog.open({
+      dir: opts.walDir, maxBytes: Math.max(o.maxPendingBytes * 2, 256 * 1024 * 1024), segmentBytes: 128 * 1024 * 1024, fsync: o.fsync,
+      onCorruption: (e) => o.log(`write-ahead log: ${e.records} records lost to corruption in ${e.segment} (${e.reason})`),
+      onError: (e) => o.log(`write-ahead log: ${e.message}`),
+    });
+    const cursor = await wal.cursor('clickhouse');
+    const w = new IngestWriter(o, wal, cursor);
+    await w.#recover();
+    return w;
+  }
+
+  /** Starts the background flusher. */
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  stats(): WriterStats {
+    return { pendingBytes: this.#pendingBytes, pendingRecords: this.#pendingRecords, ...this.#stats };
+  }
+
+  /**
+   * Makes an ingest request durable. Resolves 'accepted' once in the WAL,
+   * 'duplicate' when the batch id was already accepted.
+   */
+  async write(batchId: string, parts: TablePayload[]): Promise<'accepted' | 'duplicate'> {
+    if (this.#stopping) throw new JobscopeError('JS_UNAVAILABLE', 'the server is shutting down', { retryAfter: 5 });
+    if (batchId && this.#ids.has(batchId)) {
+      this.#stats.duplicateBatches++;
+      return 'duplicate';
+    }
+    const record = encodeWalEntry({ batchId, parts });
+    if (this.#pendingBytes + record.length > this.#o.maxPendingBytes) {
+      this.#stats.rejectedOverload++;
+      throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
+    }
+    const append = async (): Promise<void> => {
+      await this.#wal.append(record);
+      this.#pendingBytes += record.length;
+      this.#pendingRecords++;
+      if (this.#pendingBytes >= this.#o.flushBytes) this.#wake?.();
+    };
+    const r = batchId ? await this.#ids.once(batchId, append) : (await append(), 'accepted' as const);
+    if (r === 'accepted') this.#stats.acceptedBatches++;
+    else this.#stats.duplicateBatches++;
+    return r;
+  }
+
+  /** Flushes everything pending now (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.#pendingRecords > 0) await this.#flushOnce(undefined);
+  }
+
+  /** Stops the flusher after trying to insert what is pending within the deadline; the rest stays in the WAL. */
+  async close(deadlineMs = 10_000): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+    const until = Date.now() + deadlineMs;
+    try {
+      while (this.#pendingRecords > 0 && Date.now() < until) await this.#flushOnce(undefined);
+    } catch (err) {
+      this.#o.log(`shutdown flush failed, ${this.#pendingRecords} records stay in the write-ahead log: ${(err as Error).message}`);
+    }
+    await this.#wal.close();
+  }
+
+  // ---- recovery -------------------------------------------------------------
+
+  async #recover(): Promise<void> {
+    this.#pendingRecords = this.#cursor.pending;
+    this.#pendingBytes = this.#pendingRecords > 0 ? this.#wal.stats().bytesOnDisk : 0;
+    // Batch ids already stored within the window, then those only in the WAL.
+    const since = Math.floor((Date.now() - this.#o.dedupWindowMs) / 1000);
+    const rows = await this.#o.store.query<{ BatchId: string }>(
+      'SELECT BatchId FROM jobscope_ingest_batches WHERE ReceivedAt >= toDateTime({since:UInt32}) ORDER BY ReceivedAt',
+      { since },
+    );
+    for (const r of rows) this.#ids.add(r.BatchId);
+    if (this.#pendingRecords > 0) {
+      this.#o.log(`replaying ${this.#pendingRecords} write-ahead records (${this.#pendingBytes} bytes) into storage`);
+      const intent = await this.#readIntent();
+      while (this.#pendingRecords > 0) await this.#flushOnce(intent && { ...intent });
+    }
+  }
+
+  // ---- flushing -------------------------------------------------------------
+
+  async #run(): Promise<void> {
+    let backoff = 250;
+    while (!this.#stopping) {
+      await this.#sleep(this.#o.flushIntervalMs);
+      if (this.#stopping) break;
+      if (this.#pendingRecords === 0) continue;
+      try {
+        while (this.#pendingRecords > 0 && !this.#stopping) await this.#flushOnce(await this.#readIntent());
+        backoff = 250;
+      } catch (err) {
+        this.#stats.flushErrors++;
+        this.#stats.lastFlushError = (err as Error).message;
+        this.#o.log(`storage insert failed, retrying in ${backoff} ms: ${(err as Error).message}`);
+        await this.#sleep(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  /** Inserts one contiguous range of WAL records (the intent's, when one is pending). */
+  async #flushOnce(intent: Intent | undefined): Promise<void> {
+    this.#cursor.rewind();
+    const records = intent
+      ? (await this.#cursor.read(intent.last - intent.first + 1, Number.MAX_SAFE_INTEGER)).filter((r) => r.seq <= intent.last)
+      : await this.#cursor.read(1_000_000, this.#o.flushBytes);
+    if (records.length === 0) {
+      this.#pendingRecords = 0;
+      this.#pendingBytes = 0;
+      return;
+    }
+    const range: Intent = intent ?? { first: records[0]!.seq, last: records[records.length - 1]!.seq };
+    if (!intent) await this.#writeIntent(range);
+    const byTable = new Map<TableName, Buffer[]>();
+    const ids: { BatchId: string }[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (const r of records) {
+      bytes += r.payload.length;
+      const e = decodeWalEntry(r.payload);
+      if (e.batchId) ids.push({ BatchId: e.batchId });
+      for (const p of e.parts) {
+        rows += p.rows;
+        let list = byTable.get(p.table);
+        if (!list) byTable.set(p.table, (list = []));
+        list.push(p.data);
+      }
+    }
+    const token = `wal-${range.first}-${range.last}`;
+    for (const [table, chunks] of byTable) {
+      await this.#o.store.insert(table, Buffer.concat(chunks), { dedupToken: `${token}-${table}` });
+    }
+    if (ids.length > 0) await this.#o.store.insert('jobscope_ingest_batches', toJsonEachRow(ids), { dedupToken: `${token}-batches` });
+    await this.#cursor.ack(range.last);
+    await this.#clearIntent();
+    for (const id of ids) this.#ids.add(id.BatchId);
+    this.#pendingRecords = Math.max(0, this.#pendingRecords - records.length);
+    this.#pendingBytes = Math.max(0, this.#pendingBytes - bytes);
+    this.#stats.flushes++;
+    this.#stats.flushedRows += rows;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void { clearTimeout(t); resolve(); }
+      this.#wake = () => { this.#wake = undefined; done(); };
+    });
+  }
+
+  // ---- the intent file (atomic replace) ---------------------------------------
+
+  get #intentPath(): string { return join(this.#o.walDir, 'flush-intent.json'); }
+
+  async #readIntent(): Promise<Intent | undefined> {
+    try {
+      return JSON.parse(await readFile(this.#intentPath, 'utf8')) as Intent;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #writeIntent(i: Intent): Promise<void> {
+    const tmp = `${this.#intentPath}.tmp`;
+    await writeFile(tmp, JSON.stringify(i));
+    await rename(tmp, this.#intentPath);
+  }
+
+  async #clearIntent(): Promise<void> {
+    await rm(this.#intentPath, { force: true });
+  }
+}
