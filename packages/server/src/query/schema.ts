@@ -1,0 +1,232 @@
+/**
+ * Table descriptors: the only source of identifiers and column expressions
+ * for compiled queries. A descriptor maps the names users type
+ * (`service_type`, `level`, `duration_ms`) to SQL expressions and says how
+ * values compare (type, case). Unknown names fall back to the table's
+ * attribute map (`LogAttributes[{key}]`), `resource.<key>` to its resource
+ * map; both keys travel as parameters.
+ */
+import { schemaExpr, type Sql } from './sql.js';
+
+/**
+ * - string: equality / wildcards / lexicographic comparisons;
+ * - number: values must be numbers (bound as Float64);
+ * - time:   ISO-8601 dates/times, epoch numbers, `now`, `now-15m` (values.ts);
+ * - text:   free-text semantics (tokens, phrases; see text-search.ts).
+ */
+export type FieldType = 'string' | 'number' | 'time' | 'text';
+
+/**
+ * How string values compare:
+ * - exact:       `expr = value`;
+ * - lowercase:   stored values are lowercase, the user's value is lowercased;
+ * - level:       like lowercase, and level words are canonicalized
+ *                (`WARNING` → `warn`, `err` → `error`, via levelFromText);
+ * - insensitive: `lowerUTF8(expr) = lowerUTF8(value)` (mixed-case stored values).
+ */
+export type ValueMode = 'exact' | 'lowercase' | 'level' | 'insensitive';
+
+export interface ColumnField {
+  readonly kind: 'column';
+  readonly expr: Sql;
+  readonly type: FieldType;
+  readonly values: ValueMode;
+  /** The expression can be NULL: a NULL never matches, and NOT of it matches. */
+  readonly nullable: boolean;
+}
+
+/** A fixed key of a Map(String, String) column, e.g. logs' `duration_ms`. */
+export interface MapField {
+  readonly kind: 'map';
+  readonly map: Sql;
+  readonly key: string;
+  /** number: compared through toFloat64OrNull(); auto: numeric when the query value is a number. */
+  readonly type: 'string' | 'number' | 'auto';
+}
+
+export type FieldDef = ColumnField | MapField;
+
+export interface TableDescriptor {
+  /** The ClickHouse table (informational; callers write the FROM clause). */
+  readonly name: string;
+  /** Field name → definition. Several names may share one definition (aliases). */
+  readonly fields: Readonly<Record<string, FieldDef>>;
+  /** The field bare words and "phrases" search; absent: free text is refused. */
+  readonly textField?: string;
+  /** Map(String, String) consulted for names not in `fields`; absent: unknown fields are refused. */
+  readonly attributes?: Sql;
+  /** Map(String, String) for `resource.<key>`. */
+  readonly resource?: Sql;
+}
+
+export interface ColumnOptions {
+  readonly values?: ValueMode;
+  readonly nullable?: boolean;
+}
+
+/** A field over a trusted schema expression (`JobId`, `argMaxMerge(Status)`, `Duration / 1e6`). */
+export function column(expr: string, type: FieldType = 'string', opts: ColumnOptions = {}): ColumnField {
+  return Object.freeze({
+    kind: 'column', expr: schemaExpr(expr), type,
+    values: opts.values ?? 'exact', nullable: opts.nullable ?? false,
+  });
+}
+
+export function mapKey(map: string, key: string, type: MapField['type'] = 'auto'): MapField {
+  return Object.freeze({ kind: 'map', map: schemaExpr(map), key, type });
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly fields: Readonly<Record<string, FieldDef>>;
+  readonly textField?: string;
+  readonly attributes?: string;
+  readonly resource?: string;
+}
+
+/** Builds a descriptor, checking that `textField` names a field. */
+export function defineTable(spec: TableSpec): TableDescriptor {
+  if (spec.textField !== undefined && !(spec.textField in spec.fields)) {
+    throw new TypeError(`defineTable(${spec.name}): textField '${spec.textField}' is not a field`);
+  }
+  return Object.freeze({
+    name: spec.name,
+    fields: Object.freeze({ ...spec.fields }),
+    ...(spec.textField === undefined ? {} : { textField: spec.textField }),
+    ...(spec.attributes === undefined ? {} : { attributes: schemaExpr(spec.attributes) }),
+    ...(spec.resource === undefined ? {} : { resource: schemaExpr(spec.resource) }),
+  });
+}
+
+/** Job columns shared by otel_logs and otel_traces. */
+const JOB_FIELDS = {
+  job_id: column('JobId'),
+  machine_id: column('MachineId'),
+  worker_id: column('WorkerId'),
+  service_type: column('ServiceType'),
+  dataset: column('Dataset'),
+};
+
+const body = column('Body', 'text');
+const serviceName = column('ServiceName');
+
+/** otel_logs (OpenTelemetry ClickHouse exporter schema + job columns). */
+export const LOGS_TABLE: TableDescriptor = defineTable({
+  name: 'otel_logs',
+  fields: {
+    ...JOB_FIELDS,
+    connector_id: column('ConnectorId'),
+    event_type: column('EventType'),
+    timestamp: column('Timestamp', 'time'),
+    level: column('SeverityText', 'string', { values: 'level' }),
+    severity: column('SeverityNumber', 'number'),
+    message: body,
+    body,
+    trace_id: column('TraceId'),
+    span_id: column('SpanId'),
+    service: serviceName,
+    service_name: serviceName,
+    scope: column('ScopeName'),
+    duration_ms: mapKey('LogAttributes', 'duration_ms', 'number'),
+  },
+  textField: 'message',
+  attributes: 'LogAttributes',
+  resource: 'ResourceAttributes',
+});
+
+const spanName = column('SpanName');
+const spanKind = column('SpanKind', 'string', { values: 'insensitive' });
+const statusCode = column('StatusCode', 'string', { values: 'insensitive' });
+
+/** otel_traces; `duration_ms` is derived from `Duration` (nanoseconds). */
+export const SPANS_TABLE: TableDescriptor = defineTable({
+  name: 'otel_traces',
+  fields: {
+    ...JOB_FIELDS,
+    timestamp: column('Timestamp', 'time'),
+    trace_id: column('TraceId'),
+    span_id: column('SpanId'),
+    parent_span_id: column('ParentSpanId'),
+    name: spanName,
+    span_name: spanName,
+    kind: spanKind,
+    span_kind: spanKind,
+    service: serviceName,
+    service_name: serviceName,
+    duration_ms: column('Duration / 1e6', 'number'),
+    status: statusCode,
+    status_code: statusCode,
+    status_message: column('StatusMessage'),
+  },
+  textField: 'name',
+  attributes: 'SpanAttributes',
+  resource: 'ResourceAttributes',
+});
+
+export const JOB_STATE_FIELDS = [
+  'job_id', 'status', 'service_type', 'model', 'machine_id', 'worker_id',
+  'error_type', 'duration_ms', 'queue_wait_ms', 'attempts', 'trace_id',
+] as const;
+export type JobStateField = (typeof JOB_STATE_FIELDS)[number];
+
+const timeNullable = { type: 'time', nullable: true } as const;
+const numberNullable = { type: 'number', nullable: true } as const;
+
+/** Types of job-state names, for expressions given as plain strings. Others are exact strings. */
+const JOB_STATE_TYPES: Readonly<Record<string, ColumnOptions & { type?: FieldType }>> = {
+  status: { values: 'lowercase' },
+  error_type: { values: 'lowercase' },
+  duration_ms: numberNullable,
+  queue_wait_ms: numberNullable,
+  attempts: { type: 'number' },
+  retries: { type: 'number' },
+  events: { type: 'number' },
+  progress: { type: 'number' },
+  submitted_at: timeNullable,
+  started_at: timeNullable,
+  finished_at: timeNullable,
+  first_event_at: { type: 'time' },
+  last_event_at: { type: 'time' },
+};
+
+/**
+ * Default expressions over the store's job_states AggregatingMergeTree
+ * (a copy of store/schema/job-states.ts JOB_STATE_COLUMNS when written;
+ * prefer `jobStatesTable(JOB_STATE_COLUMNS)` so the two cannot drift).
+ */
+const JOB_STATE_DEFAULTS: Readonly<Record<JobStateField, string>> = {
+  job_id: 'JobId',
+  status: 'argMaxMerge(Status)',
+  service_type: 'argMaxIfMerge(ServiceType)',
+  model: 'argMaxIfMerge(Model)',
+  machine_id: 'argMaxIfMerge(MachineId)',
+  worker_id: 'argMaxIfMerge(WorkerId)',
+  error_type: 'argMaxIfMerge(ErrorType)',
+  duration_ms: "if(argMaxIfMerge(DurationMs) > 0, argMaxIfMerge(DurationMs), if(isNull(max(FinishedAt)) OR isNull(max(LastStartedAt)), NULL, toFloat64(dateDiff('millisecond', max(LastStartedAt), max(FinishedAt)))))",
+  queue_wait_ms: "if(isNull(min(SubmittedAt)) OR isNull(min(FirstClaimedAt)), NULL, greatest(0, dateDiff('millisecond', min(SubmittedAt), min(FirstClaimedAt))))",
+  attempts: 'greatest(max(MaxAttempt), sum(Starts))',
+  trace_id: 'argMaxIfMerge(TraceId)',
+};
+
+function jobStateColumn(name: string, expr: string): ColumnField {
+  const t = Object.hasOwn(JOB_STATE_TYPES, name) ? JOB_STATE_TYPES[name] : {};
+  return column(expr, t.type ?? 'string', t);
+}
+
+/**
+ * The per-job state table, queried in a HAVING clause over aggregate
+ * expressions (`… GROUP BY Dataset, JobId HAVING <compiled>`). `exprs` maps
+ * field names to trusted expressions (e.g. the store's JOB_STATE_COLUMNS) or
+ * full FieldDefs; it extends and overrides the defaults. A string takes its
+ * type from the name (`*_at` times, counts and `*_ms` numbers, `status` and
+ * `error_type` lowercase words). No text field: free text is refused.
+ */
+export function jobStatesTable(exprs: Readonly<Record<string, string | FieldDef>> = {}): TableDescriptor {
+  const fields: Record<string, FieldDef> = {};
+  for (const [name, expr] of Object.entries({ ...JOB_STATE_DEFAULTS, ...exprs })) {
+    fields[name] = typeof expr === 'string' ? jobStateColumn(name, expr) : expr;
+  }
+  return defineTable({ name: 'job_states', fields });
+}
+
+export const JOB_STATES_TABLE: TableDescriptor = jobStatesTable();
