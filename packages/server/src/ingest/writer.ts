@@ -182,12 +182,23 @@ export class IngestWriter {
 
   /** Inserts one contiguous range of WAL records (the intent's, when one is pending). */
   async #flushOnce(intent: Intent | undefined): Promise<void> {
+    // An intent whose range was acknowledged already (crash between ack and clear) is stale.
+    if (intent && intent.last <= this.#cursor.acked) {
+      await this.#clearIntent();
+      intent = undefined;
+    }
     this.#cursor.rewind();
     const records = intent
       ? (await this.#cursor.read(intent.last - intent.first + 1, Number.MAX_SAFE_INTEGER)).filter((r) => r.seq <= intent.last)
       : await this.#cursor.read(1_000_000, this.#o.flushBytes);
     if (records.length === 0) {
-      this.#pendingRecords = 0;
+      // Nothing readable after the acknowledged position: the counters were ahead (records lost to corruption).
+      this.#pendingRecords = this.#cursor.pending;
+      if (this.#pendingRecords > 0) {
+        this.#o.log(`write-ahead log: ${this.#pendingRecords} records unreadable; skipping them`);
+        await this.#cursor.ack(this.#wal.lastSeq);
+        this.#pendingRecords = 0;
+      }
       this.#pendingBytes = 0;
       return;
     }
