@@ -41,7 +41,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxIngestBodyBytes: 16 * 1024 * 1024,
     maxApiBodyBytes: 1024 * 1024,
     maxPendingBytes: 512 * 1024 * 1024,
-    walFsync: 'never',
+    walFsync: 'interval',
     quiet: false,
   };
 }

@@ -14,7 +14,7 @@ Options:
                     (env CLICKHOUSE_URL) instead of the embedded engine
   --token TOKEN     require Authorization: Bearer TOKEN (env JOBSCOPE_TOKEN)
   --insecure        allow a non-loopback --host without a token
-  --fsync POLICY    write-ahead log fsync: never (default), interval, always
+  --fsync POLICY    write-ahead log fsync: interval (default, every 1 s), always, never
 `;
 
 const OPTIONS = {
