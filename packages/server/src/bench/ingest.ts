@@ -1,0 +1,151 @@
+/**
+ * Benchmark 1: ingest through the whole server path vs the engine's ceiling,
+ * on the same rows.
+ *
+ * - full: pre-encoded OTLP protobuf requests, POSTed over keep-alive HTTP by
+ *   several concurrent senders to a real server in a child process (decode →
+ *   normalize → JSONEachRow → WAL → flusher → chdb insert). The window ends
+ *   when writer.flush() returns, i.e. when every row is queryable.
+ * - direct: the same rows as prepared JSONEachRow buffers, inserted by a
+ *   child process straight into a ChdbStore in 100k-row batches.
+ * Both count the CPU of their child (all threads, chdb's included) over the
+ * measured window, and both first ingest the same small warm-up data set.
+ */
+import { Agent, request } from 'node:http';
+import type { WriterStats } from '../ingest/writer.js';
+import { Child, } from './ipc.js';
+import type { InsertResult, Usage } from './child.js';
+import { protobufBodies, type Body } from './prepare.js';
+import type { DataOptions } from './data.js';
+
+export interface IngestOptions {
+  rows: number;
+  warmupRows: number;
+  concurrency: number;
+  minPerRequest: number;
+  maxPerRequest: number;
+  directBatchRows: number;
+  /** Write a CPU profile of the server's main thread over the measured window here. */
+  profileFile?: string;
+  log: (m: string) => void;
+}
+
+export interface PathResult {
+  rows: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+  /** Rows counted in otel_logs afterwards (warm-up included). */
+  stored: number;
+}
+
+export interface FullPathResult extends PathResult {
+  requests: number;
+  bodyBytes: number;
+  retries: number;
+  writer: WriterStats;
+}
+
+export const rate = (r: PathResult): number => r.rows / r.seconds;
+export const cpuPerMillion = (r: PathResult): number => r.cpuSeconds / (r.rows / 1e6);
+
+function dataOptions(o: IngestOptions, total: number, seed: number): DataOptions {
+  const now = Date.now();
+  return { total, seed, startMs: now - 3_600_000, spanMs: 3_000_000, minPerRequest: o.minPerRequest, maxPerRequest: o.maxPerRequest };
+}
+
+async function count(c: Child): Promise<number> {
+  const r = await c.call<{ n: number }[]>('query', { sql: 'SELECT count() AS n FROM otel_logs' });
+  return Number(r[0]?.n ?? 0);
+}
+
+/** The engine's ceiling: prepared JSONEachRow buffers straight into chdb. */
+export async function directPath(o: IngestOptions, data: DataOptions, warm: DataOptions): Promise<PathResult> {
+  const c = await Child.start('direct');
+  try {
+    await c.call('prepare', { data: warm, batchRows: o.directBatchRows });
+    await c.call('insertPrepared');
+    const prep = await c.call<{ batches: number; bytes: number }>('prepare', { data, batchRows: o.directBatchRows });
+    o.log(`direct: ${prep.batches} batches, ${(prep.bytes / 1e6).toFixed(0)} MB of JSONEachRow prepared; inserting`);
+    const r = await c.call<InsertResult>('insertPrepared');
+    const u = await c.call<Usage>('usage');
+    return { rows: r.rows, seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssBytes: u.maxRssBytes, stored: await count(c) };
+  } finally {
+    await c.stop();
+  }
+}
+
+/** POSTs every body with `concurrency` keep-alive senders; retries 429/503 after a short pause. */
+async function send(url: string, bodies: Body[], concurrency: number, batchPrefix: string): Promise<{ retries: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL('/v1/logs', url);
+  let next = 0;
+  let retries = 0;
+  const post = (i: number): Promise<{ status: number; retryAfter: number }> => new Promise((resolve, reject) => {
+    const body = bodies[i]!.data;
+    const req = request(target, {
+      method: 'POST', agent,
+      headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length, 'x-jobscope-batch-id': `${batchPrefix}-${i}` },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < bodies.length; i = next++) {
+      for (;;) {
+        const r = await post(i);
+        if (r.status === 200) break;
+        if (r.status !== 429 && r.status !== 503) throw new Error(`POST /v1/logs answered ${r.status}`);
+        retries++;
+        await new Promise((res) => setTimeout(res, Math.min(250, r.retryAfter * 1000)));
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
+  return { retries };
+}
+
+/** The whole server path: OTLP/HTTP → decode → normalize → WAL → flusher → chdb. */
+export async function fullPath(o: IngestOptions, data: DataOptions, warm: DataOptions): Promise<FullPathResult> {
+  const warmBodies = protobufBodies(warm);
+  const bodies = protobufBodies(data);
+  const bodyBytes = bodies.reduce((s, b) => s + b.data.length, 0);
+  o.log(`full: ${bodies.length} requests, ${(bodyBytes / 1e6).toFixed(0)} MB of protobuf pre-encoded; sending`);
+  const c = await Child.start('server');
+  try {
+    const url = await c.call<string>('url');
+    await send(url, warmBodies, o.concurrency, 'warm');
+    await c.call('flush');
+    if (o.profileFile) await c.call('profileStart');
+    const u0 = await c.call<Usage>('usage');
+    const t0 = performance.now();
+    const { retries } = await send(url, bodies, o.concurrency, 'bench');
+    const writer = await c.call<WriterStats>('flush');
+    const seconds = (performance.now() - t0) / 1000;
+    const u1 = await c.call<Usage>('usage');
+    if (o.profileFile) await c.call('profileStop', { file: o.profileFile });
+    return {
+      rows: data.total, seconds, cpuSeconds: (u1.cpuMicros - u0.cpuMicros) / 1e6, maxRssBytes: u1.maxRssBytes,
+      stored: await count(c), requests: bodies.length, bodyBytes, retries, writer,
+    };
+  } finally {
+    await c.stop();
+  }
+}
+
+export async function runIngest(o: IngestOptions): Promise<{ full: FullPathResult; direct: PathResult }> {
+  const data = dataOptions(o, o.rows, 42);
+  const warm = dataOptions(o, o.warmupRows, 7);
+  const direct = await directPath(o, data, warm);
+  o.log(`direct: ${Math.round(rate(direct))} rows/s, ${cpuPerMillion(direct).toFixed(2)} CPU-s per million rows`);
+  const full = await fullPath(o, data, warm);
+  o.log(`full:   ${Math.round(rate(full))} rows/s, ${cpuPerMillion(full).toFixed(2)} CPU-s per million rows`);
+  return { full, direct };
+}
