@@ -43,7 +43,7 @@ export async function createServer(config: ServerConfig): Promise<JobscopeServer
   }
   const writer = await IngestWriter.open({
     store, walDir: join(config.dataDir, 'wal'), fsync: config.walFsync,
-    maxPendingBytes: config.maxPendingBytes, log,
+    maxPendingBytes: config.maxPendingBytes, maxPendingRows: config.maxPendingRows, log,
   });
   writer.start();
   const tail = new TailHub();

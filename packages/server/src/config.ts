@@ -23,6 +23,8 @@ export interface ServerConfig {
   maxApiBodyBytes: number;
   /** Bytes accepted but not yet in storage before ingest answers 429. */
   maxPendingBytes: number;
+  /** Rows accepted but not yet in storage before ingest answers 429. */
+  maxPendingRows: number;
   walFsync: 'always' | 'interval' | 'never';
   defaultDataset?: string;
   /** Silence request logging (tests). */
@@ -37,10 +39,11 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     clickhouseUrl: env.CLICKHOUSE_URL || undefined,
     token: env.JOBSCOPE_TOKEN || undefined,
     insecure: false,
-    retention: { ...DEFAULT_RETENTION },
+    retention: env.JOBSCOPE_RETENTION ? parseRetention(env.JOBSCOPE_RETENTION) : { ...DEFAULT_RETENTION },
     maxIngestBodyBytes: 16 * 1024 * 1024,
     maxApiBodyBytes: 1024 * 1024,
     maxPendingBytes: 512 * 1024 * 1024,
+    maxPendingRows: 2_000_000,
     walFsync: 'interval',
     quiet: false,
   };
@@ -65,4 +68,23 @@ export function validateConfig(c: ServerConfig): void {
   }
   if (!['always', 'interval', 'never'].includes(c.walFsync)) throw new Error('walFsync must be always, interval or never');
   validateRetention(c.retention);
+}
+
+const RETENTION_KEYS: Record<string, keyof Retention> = {
+  logs: 'logsDays', errors: 'errorLogsDays', events: 'eventsDays', traces: 'tracesDays', metrics: 'metricsDays',
+};
+
+/** Parses `logs=30d,errors=90d,events=180d,traces=7d,metrics=30d` (any subset; `d` optional) over the defaults. */
+export function parseRetention(text: string): Retention {
+  const r: Retention = { ...DEFAULT_RETENTION };
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\w+)=(\d+)d?$/.exec(part);
+    const key = m ? RETENTION_KEYS[m[1]!] : undefined;
+    if (!m || !key) {
+      throw new Error(`invalid retention '${part}': use ${Object.keys(RETENTION_KEYS).map((k) => `${k}=<days>d`).join(',')}`);
+    }
+    r[key] = Number(m[2]);
+  }
+  validateRetention(r);
+  return r;
 }

@@ -1,4 +1,4 @@
-import { createServer, defaultConfig, type JobscopeServer, type ServerConfig } from '@jobscope/server';
+import { createServer, defaultConfig, parseRetention, type JobscopeServer, type ServerConfig } from '@jobscope/server';
 import { CliError, parse, parsePort, type Command } from '../command.js';
 
 const USAGE = `Usage: jobscope server [options]
@@ -14,13 +14,15 @@ Options:
                     (env CLICKHOUSE_URL) instead of the embedded engine
   --token TOKEN     require Authorization: Bearer TOKEN (env JOBSCOPE_TOKEN)
   --insecure        allow a non-loopback --host without a token
+  --retention SPEC  days kept per signal, e.g. logs=30d,errors=90d,events=180d,
+                    traces=7d,metrics=30d (any subset; env JOBSCOPE_RETENTION)
   --fsync POLICY    write-ahead log fsync: interval (default, every 1 s), always, never
 `;
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
   clickhouse: { type: 'string' }, token: { type: 'string' }, insecure: { type: 'boolean' },
-  fsync: { type: 'string' },
+  fsync: { type: 'string' }, retention: { type: 'string' },
 } as const;
 
 export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | undefined {
@@ -28,7 +30,8 @@ export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | 
   if (!p) return undefined;
   if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]}'\n\n${usage}`);
   const v = p.values;
-  const c = defaultConfig();
+  let c: ServerConfig;
+  try { c = defaultConfig(); } catch (err) { throw new CliError((err as Error).message); }
   c.port = parsePort(v.port, '--port') ?? c.port;
   if (v.host) c.host = v.host;
   if (v.data) c.dataDir = v.data;
@@ -36,6 +39,9 @@ export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | 
   if (v.token) c.token = v.token;
   if (v.insecure) c.insecure = true;
   if (v.fsync) c.walFsync = v.fsync as ServerConfig['walFsync'];
+  if (v.retention) {
+    try { c.retention = parseRetention(v.retention); } catch (err) { throw new CliError((err as Error).message); }
+  }
   return c;
 }
 

@@ -4,7 +4,7 @@
  * receiver answers 200.
  */
 import type { LogRow, TableName } from '@jobscope/core';
-import { normalizeLogs, normalizeMetrics, normalizeSpans, nowNs, type OtlpConsumer } from '@jobscope/pipeline';
+import { normalizeLogs, normalizeMetrics, normalizeSpans, nowNs, MAX_ATTRIBUTE_CHARS, TRUNCATED_ATTR, type OtlpConsumer } from '@jobscope/pipeline';
 import type { IngestWriter } from './writer.js';
 import type { TailHub } from './tail-hub.js';
 import { toJsonEachRow, type TablePayload } from './wal-record.js';
@@ -16,13 +16,16 @@ export function serverConsumer(writer: IngestWriter, tail: TailHub, counters: In
     const ctx = { receivedAtNs: nowNs(), defaultDataset };
     const parts: TablePayload[] = [];
     let logRows: LogRow[] | undefined;
+    let truncated = 0;
     if (signal === 'logs') {
       logRows = normalizeLogs(req as Parameters<typeof normalizeLogs>[0], ctx);
       add(parts, 'otel_logs', logRows);
+      for (const r of logRows) if (r.LogAttributes[TRUNCATED_ATTR]) truncated++;
       counters.logs += logRows.length;
     } else if (signal === 'traces') {
       const rows = normalizeSpans(req as Parameters<typeof normalizeSpans>[0], ctx);
       add(parts, 'otel_traces', rows);
+      for (const r of rows) if (r.SpanAttributes[TRUNCATED_ATTR]) truncated++;
       counters.spans += rows.length;
     } else {
       const byTable = normalizeMetrics(req as Parameters<typeof normalizeMetrics>[0], ctx);
@@ -36,6 +39,10 @@ export function serverConsumer(writer: IngestWriter, tail: TailHub, counters: In
     const r = await writer.write(meta.batchId, parts);
     if (r === 'duplicate') counters.duplicates++;
     else if (logRows) tail.publish(logRows);
+    // OTLP partial success with nothing rejected is a warning to the sender.
+    if (truncated > 0) {
+      return { rejected: 0, errorMessage: `${truncated} records had values cut to ${MAX_ATTRIBUTE_CHARS} characters (attributes) or the body limit; marked ${TRUNCATED_ATTR}=true` };
+    }
   };
 }
 

@@ -59,6 +59,18 @@ test('beyond the pending bound the server answers 429 with Retry-After, and reco
   }
 });
 
+test('the pending bound also counts rows', async () => {
+  const t = await startTestServer({ maxPendingRows: 10 });
+  try {
+    const many = logsRequest(Array.from({ length: 11 }, (_, i) => logRecord({ attrs: { job_id: 'job-rows', i } })));
+    assert.equal((await postLogs(t.url, many)).status, 429);
+    const ok = logsRequest(Array.from({ length: 10 }, (_, i) => logRecord({ attrs: { job_id: 'job-rows', i } })));
+    assert.equal((await postLogs(t.url, ok)).status, 200);
+  } finally {
+    await t.close();
+  }
+});
+
 test('acknowledged data survives a restart before it was flushed (write-ahead log replay)', async () => {
   const t = await startTestServer();
   const dir = t.dir;

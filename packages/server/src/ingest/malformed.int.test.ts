@@ -63,8 +63,12 @@ for (const c of cases) {
 }
 
 test('a 1 MB attribute is accepted and stored cut to the attribute limit', async () => {
-  const res = await postLogs(t.url, logsRequest([logRecord({ attrs: { job_id: 'job-huge-attr', big: 'y'.repeat(1024 * 1024) } })]));
+  const res = await postLogs(t.url, logsRequest([logRecord({ attrs: { job_id: 'job-huge-attr', big: 'y'.repeat(1024 * 1024) } })]), { encoding: 'json' });
   assert.equal(res.status, 200);
+  // reported to the sender as an OTLP partial success with nothing rejected (a warning)
+  const body = await res.json() as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } };
+  assert.match(body.partialSuccess?.errorMessage ?? '', /1 records had values cut/);
+  assert.equal(Number(body.partialSuccess?.rejectedLogRecords ?? 0), 0);
   await t.server.writer.flush();
   assert.equal(await count(t.server, "JobId = 'job-huge-attr' AND length(LogAttributes['big']) = 16384 AND LogAttributes['jobscope.truncated'] = 'true'"), 1);
 });

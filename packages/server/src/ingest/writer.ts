@@ -11,8 +11,8 @@
  *   derived from it, so a flush repeated after a crash inserts nothing twice.
  * - A batch id seen before (within the dedup window) is answered 200 and not
  *   stored again.
- * - Bounded: when the log holds more than maxPendingBytes not yet inserted,
- *   write() fails with JS_OVERLOADED (HTTP 429 + Retry-After).
+ * - Bounded: when the log holds more than maxPendingBytes or maxPendingRows
+ *   not yet inserted, write() fails with JS_OVERLOADED (HTTP 429 + Retry-After).
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export interface IngestWriterOptions {
   fsync?: 'always' | 'interval' | 'never';
   /** Bytes accepted but not yet inserted, beyond which ingest answers 429. */
   maxPendingBytes?: number;
+  /** Rows accepted but not yet inserted, beyond which ingest answers 429. */
+  maxPendingRows?: number;
   /** A flush starts when this many bytes wait, or flushIntervalMs after the first. */
   flushBytes?: number;
   flushIntervalMs?: number;
@@ -38,6 +40,7 @@ export interface IngestWriterOptions {
 
 export interface WriterStats {
   pendingBytes: number;
+  pendingRows: number;
   pendingRecords: number;
   acceptedBatches: number;
   duplicateBatches: number;
@@ -58,6 +61,8 @@ export class IngestWriter {
   readonly #ids = new BatchIds();
   #pendingBytes = 0;
   #pendingRecords = 0;
+  /** Rows of the pending records (0 after start: recovery flushes everything before serving). */
+  #pendingRows = 0;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -71,7 +76,7 @@ export class IngestWriter {
 
   static async open(opts: IngestWriterOptions): Promise<IngestWriter> {
     const o: ResolvedOptions = {
-      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, flushBytes: 32 * 1024 * 1024,
+      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, maxPendingRows: 2_000_000, flushBytes: 32 * 1024 * 1024,
       flushIntervalMs: 1000, dedupWindowMs: 3_600_000, log: () => {}, ...opts,
     };
     const wal = await DiskLog.open({
@@ -91,7 +96,7 @@ export class IngestWriter {
   }
 
   stats(): WriterStats {
-    return { pendingBytes: this.#pendingBytes, pendingRecords: this.#pendingRecords, ...this.#stats };
+    return { pendingBytes: this.#pendingBytes, pendingRows: this.#pendingRows, pendingRecords: this.#pendingRecords, ...this.#stats };
   }
 
   /**
@@ -105,13 +110,16 @@ export class IngestWriter {
       return 'duplicate';
     }
     const record = encodeWalEntry({ batchId, parts });
-    if (this.#pendingBytes + record.length > this.#o.maxPendingBytes) {
+    let rows = 0;
+    for (const p of parts) rows += p.rows;
+    if (this.#pendingBytes + record.length > this.#o.maxPendingBytes || this.#pendingRows + rows > this.#o.maxPendingRows) {
       this.#stats.rejectedOverload++;
-      throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
+      throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingRows} rows, ${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
     }
     const append = async (): Promise<void> => {
       await this.#wal.append(record);
       this.#pendingBytes += record.length;
+      this.#pendingRows += rows;
       this.#pendingRecords++;
       if (this.#pendingBytes >= this.#o.flushBytes) this.#wake?.();
     };
@@ -200,6 +208,7 @@ export class IngestWriter {
         this.#pendingRecords = 0;
       }
       this.#pendingBytes = 0;
+      this.#pendingRows = 0;
       return;
     }
     const range: Intent = intent ?? { first: records[0]!.seq, last: records[records.length - 1]!.seq };
@@ -229,6 +238,7 @@ export class IngestWriter {
     for (const id of ids) this.#ids.add(id.BatchId);
     this.#pendingRecords = Math.max(0, this.#pendingRecords - records.length);
     this.#pendingBytes = Math.max(0, this.#pendingBytes - bytes);
+    this.#pendingRows = Math.max(0, this.#pendingRows - rows);
     this.#stats.flushes++;
     this.#stats.flushedRows += rows;
   }
