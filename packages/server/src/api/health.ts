@@ -11,7 +11,7 @@ export function healthRoutes(deps: { store: Store; writer: IngestWriter; counter
       const w = deps.writer.stats();
       return {
         status: w.flushErrors > 0 && w.pendingRecords > 0 && w.lastFlushError ? 'degraded' : 'ok',
-        storage: { kind: deps.store.kind, location: deps.store.location },
+        storage: { kind: deps.store.kind },
         ingest: { ...deps.counters, ...w },
         tailSubscribers: deps.tail.size,
       };
