@@ -1,1 +1,4 @@
 export * from './contract.js';
+export * from './logger/index.js';
+export * from './schemas/index.js';
+export * from './classify/index.js';
