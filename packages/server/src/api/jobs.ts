@@ -83,17 +83,19 @@ export function jobsRoutes(store: Store) {
         GROUP BY Dataset, JobId ORDER BY max(LastEventAt) DESC LIMIT 1`);
       const logsQ = render(sql`SELECT ${LOG_VIEW_COLUMNS} FROM otel_logs WHERE JobId = ${param.string(jobId)}${ds}
         ORDER BY Timestamp LIMIT 10000`);
-      const [jobs, logs] = await Promise.all([
+      const spanQuery = (where: Sql) => render(sql`SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, TraceId, SpanId, ParentSpanId, SpanName, SpanKind,
+        ServiceName, toString(Duration) AS Duration, StatusCode, StatusMessage, MachineId, WorkerId, SpanAttributes
+        FROM otel_traces WHERE ${where}${ds} ORDER BY Timestamp LIMIT 10000`);
+      // Spans of the job, and of its traces even where a span lacks the job id (e.g. the API's request span).
+      const spansQ = spanQuery(sql`(JobId = ${param.string(jobId)} OR TraceId IN (SELECT DISTINCT TraceId FROM otel_logs
+        WHERE JobId = ${param.string(jobId)} AND TraceId != ''${ds} LIMIT 100))`);
+      // The three reads run at once (the store has several reader sessions).
+      const [jobs, logs, spans] = await Promise.all([
         store.query<JobState>(j.sql, j.params),
         store.query<LogViewRow>(logsQ.sql, logsQ.params),
+        store.query<SpanRowView>(spansQ.sql, spansQ.params),
       ]);
       const job = jobs[0] ? toJobState(jobs[0]) : null;
-      const traceId = typeof job?.trace_id === 'string' ? job.trace_id : '';
-      const spansQ = render(sql`SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, TraceId, SpanId, ParentSpanId, SpanName, SpanKind,
-        ServiceName, toString(Duration) AS Duration, StatusCode, StatusMessage, MachineId, WorkerId, SpanAttributes
-        FROM otel_traces WHERE (JobId = ${param.string(jobId)}${traceId ? sql` OR TraceId = ${param.string(traceId)}` : sql``})${ds}
-        ORDER BY Timestamp LIMIT 10000`);
-      const spans = await store.query<SpanRowView>(spansQ.sql, spansQ.params);
       if (!job && logs.length === 0 && spans.length === 0) {
         reply.code(404);
         return { error: 'JS_NOT_FOUND', message: `no job ${jobId} (no lifecycle events, logs or spans carry this job_id)` };

@@ -11,15 +11,21 @@ import { LOG_VIEW_COLUMNS, toLogView, type LogViewRow } from './log-view.js';
 
 const ROW_HASH = 'cityHash64(Body, TraceId, SpanId, JobId, toString(LogAttributes), toString(ResourceAttributes))';
 
-/** WHERE clause shared by log searches: time range (with partition/key pruning), dataset, query. */
+/**
+ * WHERE clause shared by log searches: time range, dataset, query. The range
+ * is applied on the second-resolution TimestampTime (the primary key, cheap);
+ * the nanosecond Timestamp column is read only when a bound has a fraction.
+ */
 export function logsWhere(q: string, range: { fromNs: string; toNs: string; fromMs: number; toMs: number }, dataset?: string): Sql {
+  const fromS = Math.floor(range.fromMs / 1000);
+  const toS = Math.ceil(range.toMs / 1000);
   const parts: Sql[] = [
-    sql`TimestampTime >= toDateTime(${param.int64(Math.floor(range.fromMs / 1000))})`,
-    sql`TimestampTime <= toDateTime(${param.int64(Math.ceil(range.toMs / 1000))})`,
-    sql`Timestamp >= fromUnixTimestamp64Nano(${param.int64(range.fromNs)})`,
-    sql`Timestamp < fromUnixTimestamp64Nano(${param.int64(range.toNs)})`,
-    sql`(${compileWhere(q, LOGS_TABLE)})`,
+    sql`TimestampTime >= toDateTime(${param.int64(fromS)})`,
+    range.toMs % 1000 === 0 ? sql`TimestampTime < toDateTime(${param.int64(toS)})` : sql`TimestampTime <= toDateTime(${param.int64(toS)})`,
   ];
+  if (range.fromMs % 1000 !== 0) parts.push(sql`Timestamp >= fromUnixTimestamp64Nano(${param.int64(range.fromNs)})`);
+  if (range.toMs % 1000 !== 0) parts.push(sql`Timestamp < fromUnixTimestamp64Nano(${param.int64(range.toNs)})`);
+  parts.push(sql`(${compileWhere(q, LOGS_TABLE)})`);
   if (dataset) parts.push(sql`Dataset = ${param.string(dataset)}`);
   return parts.reduce((a, b) => sql`${a} AND ${b}`);
 }

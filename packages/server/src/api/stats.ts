@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { JobscopeError } from '@jobscope/core';
 import type { Store } from '../store/index.js';
 import { LOGS_TABLE, param, render, resolveField, sql, type Sql } from '../query/index.js';
-import { qs, timeRange } from './params.js';
+import { msToNs, qs, timeRange } from './params.js';
 import { logsWhere } from './logs.js';
 
 const NICE = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800];
@@ -32,16 +32,23 @@ export function statsRoutes(store: Store) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/api/stats', async (req) => {
       const p = qs(req.query);
-      const range = timeRange(p);
+      const exact = timeRange(p);
+      // Buckets are whole seconds at least: widen the range to whole seconds (no nanosecond column read).
+      const fromMs = Math.floor(exact.fromMs / 1000) * 1000;
+      const toMs = Math.ceil(exact.toMs / 1000) * 1000;
+      const range = { fromMs, toMs, fromNs: msToNs(fromMs), toNs: msToNs(toMs) };
       const iv = parseInterval(p.interval, range.toMs - range.fromMs);
       const where = logsWhere(p.q ?? '', range, p.dataset);
       const bucket = sql`toUnixTimestamp(toStartOfInterval(TimestampTime, toIntervalSecond(${param.int64(iv)})))`;
       let stmt;
       if (p.by) {
         const key: Sql = sql`toString(${resolveField(LOGS_TABLE, p.by, 0).expr})`;
-        stmt = render(sql`WITH top AS (SELECT ${key} AS k FROM otel_logs WHERE ${where} GROUP BY k ORDER BY count() DESC LIMIT ${param.int64(TOP_KEYS)})
-          SELECT ${bucket} AS t, if(${key} IN (SELECT k FROM top), ${key}, '(other)') AS key, count() AS n
-          FROM otel_logs WHERE ${where} GROUP BY t, key ORDER BY t, n DESC`);
+        // One scan: count per (bucket, key), then rank keys by their total over the grouped rows.
+        stmt = render(sql`SELECT t, if(rank <= ${param.int64(TOP_KEYS)}, kv, '(other)') AS key, sum(c) AS n FROM (
+            SELECT t, kv, c, dense_rank() OVER (ORDER BY total DESC, kv) AS rank FROM (
+              SELECT t, kv, c, sum(c) OVER (PARTITION BY kv) AS total FROM (
+                SELECT ${bucket} AS t, ${key} AS kv, count() AS c FROM otel_logs WHERE ${where} GROUP BY t, kv)))
+          GROUP BY t, key ORDER BY t, n DESC`);
       } else {
         stmt = render(sql`SELECT ${bucket} AS t, '' AS key, count() AS n FROM otel_logs WHERE ${where} GROUP BY t ORDER BY t`);
       }

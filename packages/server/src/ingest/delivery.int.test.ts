@@ -24,6 +24,24 @@ test('the same batch id sent twice (and concurrently) is stored once', async () 
   }
 });
 
+test('flush() racing the background flusher returns only when everything accepted is queryable', async () => {
+  const t = await startTestServer();
+  try {
+    const sends: Promise<Response>[] = [];
+    for (let i = 0; i < 40; i++) {
+      sends.push(postLogs(t.url, logsRequest(Array.from({ length: 250 }, (_, j) => logRecord({ attrs: { job_id: 'job-race', i, j } })))));
+      if (i % 5 === 0) void t.server.writer.flush();
+    }
+    assert.ok((await Promise.all(sends)).every((r) => r.status === 200));
+    await Promise.all([t.server.writer.flush(), t.server.writer.flush()]);
+    assert.equal(await count(t.server, "JobId = 'job-race'"), 40 * 250);
+    assert.equal(t.server.writer.stats().pendingRecords, 0);
+    assert.equal(t.server.writer.stats().pendingRows, 0);
+  } finally {
+    await t.close();
+  }
+});
+
 test('batch ids are remembered across a restart', async () => {
   const t = await startTestServer();
   const dir = t.dir;

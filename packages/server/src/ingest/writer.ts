@@ -30,7 +30,7 @@ export interface IngestWriterOptions {
   maxPendingBytes?: number;
   /** Rows accepted but not yet inserted, beyond which ingest answers 429. */
   maxPendingRows?: number;
-  /** A flush starts when this many bytes wait, or flushIntervalMs after the first. */
+  /** A flush starts when this many bytes wait, or flushIntervalMs after the first (64 MiB ≈ 90k log rows: inserts of the size ClickHouse likes). */
   flushBytes?: number;
   flushIntervalMs?: number;
   /** How long accepted batch ids are remembered for dedup. */
@@ -60,10 +60,10 @@ export class IngestWriter {
   readonly #cursor: DiskLogCursor;
   readonly #ids = new BatchIds();
   #pendingBytes = 0;
-  #pendingRecords = 0;
   /** Rows of the pending records (0 after start: recovery flushes everything before serving). */
   #pendingRows = 0;
   #stopping = false;
+  #flushing: Promise<void> = Promise.resolve();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #stats = { acceptedBatches: 0, duplicateBatches: 0, rejectedOverload: 0, flushes: 0, flushedRows: 0, flushErrors: 0, lastFlushError: '' };
@@ -76,7 +76,7 @@ export class IngestWriter {
 
   static async open(opts: IngestWriterOptions): Promise<IngestWriter> {
     const o: ResolvedOptions = {
-      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, maxPendingRows: 2_000_000, flushBytes: 32 * 1024 * 1024,
+      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, maxPendingRows: 2_000_000, flushBytes: 64 * 1024 * 1024,
       flushIntervalMs: 1000, dedupWindowMs: 3_600_000, log: () => {}, ...opts,
     };
     const wal = await DiskLog.open({
@@ -96,7 +96,7 @@ export class IngestWriter {
   }
 
   stats(): WriterStats {
-    return { pendingBytes: this.#pendingBytes, pendingRows: this.#pendingRows, pendingRecords: this.#pendingRecords, ...this.#stats };
+    return { pendingBytes: this.#pendingBytes, pendingRows: this.#pendingRows, pendingRecords: this.#cursor.pending, ...this.#stats };
   }
 
   /**
@@ -117,10 +117,16 @@ export class IngestWriter {
       throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingRows} rows, ${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
     }
     const append = async (): Promise<void> => {
-      await this.#wal.append(record);
+      // Reserve before appending, so a flush that picks the record up always decrements after this increment.
       this.#pendingBytes += record.length;
       this.#pendingRows += rows;
-      this.#pendingRecords++;
+      try {
+        await this.#wal.append(record);
+      } catch (err) {
+        this.#pendingBytes -= record.length;
+        this.#pendingRows -= rows;
+        throw err;
+      }
       if (this.#pendingBytes >= this.#o.flushBytes) this.#wake?.();
     };
     const r = batchId ? await this.#ids.once(batchId, append) : (await append(), 'accepted' as const);
@@ -131,7 +137,7 @@ export class IngestWriter {
 
   /** Flushes everything pending now (tests, shutdown). */
   async flush(): Promise<void> {
-    while (this.#pendingRecords > 0) await this.#flushOnce(undefined);
+    while (this.#cursor.pending > 0) await this.#flushOnce();
   }
 
   /** Stops the flusher after trying to insert what is pending within the deadline; the rest stays in the WAL. */
@@ -141,9 +147,9 @@ export class IngestWriter {
     await this.#loop;
     const until = Date.now() + deadlineMs;
     try {
-      while (this.#pendingRecords > 0 && Date.now() < until) await this.#flushOnce(undefined);
+      while (this.#cursor.pending > 0 && Date.now() < until) await this.#flushOnce();
     } catch (err) {
-      this.#o.log(`shutdown flush failed, ${this.#pendingRecords} records stay in the write-ahead log: ${(err as Error).message}`);
+      this.#o.log(`shutdown flush failed, ${this.#cursor.pending} records stay in the write-ahead log: ${(err as Error).message}`);
     }
     await this.#wal.close();
   }
@@ -151,8 +157,7 @@ export class IngestWriter {
   // ---- recovery -------------------------------------------------------------
 
   async #recover(): Promise<void> {
-    this.#pendingRecords = this.#cursor.pending;
-    this.#pendingBytes = this.#pendingRecords > 0 ? this.#wal.stats().bytesOnDisk : 0;
+    this.#pendingBytes = this.#cursor.pending > 0 ? this.#wal.stats().bytesOnDisk : 0;
     // Batch ids already stored within the window, then those only in the WAL.
     const since = Math.floor((Date.now() - this.#o.dedupWindowMs) / 1000);
     const rows = await this.#o.store.query<{ BatchId: string }>(
@@ -160,10 +165,9 @@ export class IngestWriter {
       { since },
     );
     for (const r of rows) this.#ids.add(r.BatchId);
-    if (this.#pendingRecords > 0) {
-      this.#o.log(`replaying ${this.#pendingRecords} write-ahead records (${this.#pendingBytes} bytes) into storage`);
-      const intent = await this.#readIntent();
-      while (this.#pendingRecords > 0) await this.#flushOnce(intent && { ...intent });
+    if (this.#cursor.pending > 0) {
+      this.#o.log(`replaying ${this.#cursor.pending} write-ahead records (${this.#pendingBytes} bytes) into storage`);
+      while (this.#cursor.pending > 0) await this.#flushOnce();
     }
   }
 
@@ -174,9 +178,9 @@ export class IngestWriter {
     while (!this.#stopping) {
       await this.#sleep(this.#o.flushIntervalMs);
       if (this.#stopping) break;
-      if (this.#pendingRecords === 0) continue;
+      if (this.#cursor.pending === 0) continue;
       try {
-        while (this.#pendingRecords > 0 && !this.#stopping) await this.#flushOnce(await this.#readIntent());
+        while (this.#cursor.pending > 0 && !this.#stopping) await this.#flushOnce();
         backoff = 250;
       } catch (err) {
         this.#stats.flushErrors++;
@@ -188,8 +192,18 @@ export class IngestWriter {
     }
   }
 
+  /**
+   * One flush at a time: the background loop, flush() and close() share the
+   * WAL cursor, so concurrent flushes would read overlapping ranges.
+   */
+  #flushOnce(): Promise<void> {
+    const run = this.#flushing.then(async () => this.#flushRange(await this.#readIntent()));
+    this.#flushing = run.catch(() => {});
+    return run;
+  }
+
   /** Inserts one contiguous range of WAL records (the intent's, when one is pending). */
-  async #flushOnce(intent: Intent | undefined): Promise<void> {
+  async #flushRange(intent: Intent | undefined): Promise<void> {
     // An intent whose range was acknowledged already (crash between ack and clear) is stale.
     if (intent && intent.last <= this.#cursor.acked) {
       await this.#clearIntent();
@@ -200,15 +214,12 @@ export class IngestWriter {
       ? (await this.#cursor.read(intent.last - intent.first + 1, Number.MAX_SAFE_INTEGER)).filter((r) => r.seq <= intent.last)
       : await this.#cursor.read(1_000_000, this.#o.flushBytes);
     if (records.length === 0) {
-      // Nothing readable after the acknowledged position: the counters were ahead (records lost to corruption).
-      this.#pendingRecords = this.#cursor.pending;
-      if (this.#pendingRecords > 0) {
-        this.#o.log(`write-ahead log: ${this.#pendingRecords} records unreadable; skipping them`);
+      // The log says records follow the acknowledged position but none can be
+      // read (lost to corruption, reported by onCorruption): acknowledge past them.
+      if (this.#cursor.pending > 0) {
+        this.#o.log(`write-ahead log: ${this.#cursor.pending} records unreadable; skipping them`);
         await this.#cursor.ack(this.#wal.lastSeq);
-        this.#pendingRecords = 0;
       }
-      this.#pendingBytes = 0;
-      this.#pendingRows = 0;
       return;
     }
     const range: Intent = intent ?? { first: records[0]!.seq, last: records[records.length - 1]!.seq };
@@ -236,7 +247,6 @@ export class IngestWriter {
     await this.#cursor.ack(range.last);
     await this.#clearIntent();
     for (const id of ids) this.#ids.add(id.BatchId);
-    this.#pendingRecords = Math.max(0, this.#pendingRecords - records.length);
     this.#pendingBytes = Math.max(0, this.#pendingBytes - bytes);
     this.#pendingRows = Math.max(0, this.#pendingRows - rows);
     this.#stats.flushes++;

@@ -1,8 +1,9 @@
 /**
- * Embedded ClickHouse through chdb. One writer session and one reader
- * session on the same data directory run in parallel (a single session runs
- * one operation at a time, so a query would wait behind an insert). Only the
- * async API is used: the event loop keeps serving while the engine works.
+ * Embedded ClickHouse through chdb. One writer session and a small pool of
+ * reader sessions on the same data directory run in parallel (a session runs
+ * one operation at a time, so a query would wait behind an insert, and the
+ * job page's queries would wait behind each other). Only the async API is
+ * used: the event loop keeps serving while the engine works.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,19 +18,23 @@ export interface ChdbStoreOptions {
   dataDir: string;
   /** Engine-wide memory cap in bytes (--max_server_memory_usage). */
   maxServerMemoryBytes?: number;
+  /** Reader sessions, i.e. queries that run at once (default 3). */
+  readers?: number;
 }
+
+interface Reader { session: Session; busy: number }
 
 export class ChdbStore implements Store {
   readonly kind = 'embedded' as const;
   readonly location: string;
   #writer: Session;
-  #reader: Session;
+  #readers: Reader[];
   #closed = false;
 
-  private constructor(location: string, writer: Session, reader: Session) {
+  private constructor(location: string, writer: Session, readers: Session[]) {
     this.location = location;
     this.#writer = writer;
-    this.#reader = reader;
+    this.#readers = readers.map((session) => ({ session, busy: 0 }));
   }
 
   static open(opts: ChdbStoreOptions): ChdbStore {
@@ -38,8 +43,8 @@ export class ChdbStore implements Store {
     const args = [`--max_server_memory_usage=${opts.maxServerMemoryBytes ?? 4_000_000_000}`];
     try {
       const writer = new Session(dir, { connectionArgs: args });
-      const reader = new Session(dir, { connectionArgs: args });
-      return new ChdbStore(dir, writer, reader);
+      const readers = Array.from({ length: Math.max(1, opts.readers ?? 3) }, () => new Session(dir, { connectionArgs: args }));
+      return new ChdbStore(dir, writer, readers);
     } catch (err) {
       throw new JobscopeError('JS_STORAGE', `cannot open the embedded ClickHouse data directory ${dir}: ${(err as Error).message} (is another Jobscope server using it?)`, { cause: err });
     }
@@ -54,8 +59,15 @@ export class ChdbStore implements Store {
     this.#check();
     const settings = { ...READ_SETTINGS, ...opts.settings };
     const text = `${sql}\nSETTINGS ${Object.entries(settings).map(([k, v]) => `${k}=${typeof v === 'number' ? v : `'${v}'`}`).join(', ')}`;
-    const res = await wrap(this.#reader.queryBindAsync(text, params, { format: 'JSONEachRow', signal: opts.signal }));
-    return parseJsonEachRow<T>(res.text());
+    // The least busy reader takes the query.
+    const r = this.#readers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    r.busy++;
+    try {
+      const res = await wrap(r.session.queryBindAsync(text, params, { format: 'JSONEachRow', signal: opts.signal }));
+      return parseJsonEachRow<T>(res.text());
+    } finally {
+      r.busy--;
+    }
   }
 
   async insert(table: string, payload: Buffer, opts?: InsertOptions): Promise<void> {
@@ -67,7 +79,7 @@ export class ChdbStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#reader.close();
+    for (const r of this.#readers) r.session.close();
     this.#writer.close();
   }
 

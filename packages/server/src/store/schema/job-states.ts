@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS job_states (
     Events SimpleAggregateFunction(sum, UInt64)
 ) ENGINE = AggregatingMergeTree
 ORDER BY (Dataset, JobId)
-SETTINGS non_replicated_deduplication_window = 10000`;
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000`;
 
 /** SELECT list turning otel_logs rows into partial job states (MV and backfill). */
 const STATE_FROM_EVENTS = `
