@@ -10,19 +10,22 @@ import { JOB_STATE_COLUMNS, type Store } from '../store/index.js';
 import { compileWhere, jobStatesTable, param, render, sql, type Sql } from '../query/index.js';
 import { nsToIso, parseLimit, qs, timeRange } from './params.js';
 import { selectList } from './select-list.js';
+import { deriveJobState } from './job-state.js';
 import { LOG_VIEW_COLUMNS, toLogView, type LogView, type LogViewRow } from './log-view.js';
 
 export const JOBS_TABLE = jobStatesTable(JOB_STATE_COLUMNS);
+/** Most records of one job on its page. */
+const TIMELINE_LIMIT = 10_000;
 const FILTERS = ['status', 'service_type', 'model', 'machine_id', 'worker_id', 'error_type'] as const;
 const TIME_FIELDS = new Set(['submitted_at', 'started_at', 'finished_at', 'first_event_at', 'last_event_at']);
 
 /** SELECT list of a job state; times as ns strings, converted to ISO in JS. */
-const JOB_SELECT = selectList(Object.entries(JOB_STATE_COLUMNS)
+export const JOB_SELECT = selectList(Object.entries(JOB_STATE_COLUMNS)
   .map(([k, v]) => [TIME_FIELDS.has(k) ? `toString(toUnixTimestamp64Nano(${v}))` : v, k] as const));
 
 export type JobState = Record<string, string | number | null>;
 
-function toJobState(r: JobState): JobState {
+export function toJobState(r: JobState): JobState {
   const out: JobState = { ...r };
   for (const k of TIME_FIELDS) {
     const v = r[k];
@@ -82,20 +85,31 @@ export function jobsRoutes(store: Store) {
       const j = render(sql`SELECT ${JOB_SELECT} FROM job_states WHERE JobId = ${param.string(jobId)}${ds}
         GROUP BY Dataset, JobId ORDER BY max(LastEventAt) DESC LIMIT 1`);
       const logsQ = render(sql`SELECT ${LOG_VIEW_COLUMNS} FROM otel_logs WHERE JobId = ${param.string(jobId)}${ds}
-        ORDER BY Timestamp LIMIT 10000`);
+        ORDER BY Timestamp LIMIT ${param.int64(TIMELINE_LIMIT)}`);
       const spanQuery = (where: Sql) => render(sql`SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, TraceId, SpanId, ParentSpanId, SpanName, SpanKind,
         ServiceName, toString(Duration) AS Duration, StatusCode, StatusMessage, MachineId, WorkerId, SpanAttributes
         FROM otel_traces WHERE ${where}${ds} ORDER BY Timestamp LIMIT 10000`);
-      // Spans of the job, and of its traces even where a span lacks the job id (e.g. the API's request span).
-      const spansQ = spanQuery(sql`(JobId = ${param.string(jobId)} OR TraceId IN (SELECT DISTINCT TraceId FROM otel_logs
-        WHERE JobId = ${param.string(jobId)} AND TraceId != ''${ds} LIMIT 100))`);
-      // The three reads run at once (the store has several reader sessions).
-      const [jobs, logs, spans] = await Promise.all([
-        store.query<JobState>(j.sql, j.params),
+      // The job's events and logs, and the spans that carry its id, read at once (the store has several reader sessions).
+      const byJob = spanQuery(sql`JobId = ${param.string(jobId)}`);
+      const [logs, jobSpans] = await Promise.all([
         store.query<LogViewRow>(logsQ.sql, logsQ.params),
-        store.query<SpanRowView>(spansQ.sql, spansQ.params),
+        store.query<SpanRowView>(byJob.sql, byJob.params),
       ]);
-      const job = jobs[0] ? toJobState(jobs[0]) : null;
+      // Spans of the job's traces that lack the job id (e.g. an API request span), only when some trace is not covered yet.
+      const seen = new Set(jobSpans.map((x) => x.TraceId));
+      const missing = [...new Set(logs.map((l) => l.TraceId).filter((t) => t && !seen.has(t)))].slice(0, 100);
+      let spans = jobSpans;
+      if (missing.length > 0) {
+        const list = missing.map((t) => sql`${param.string(t)}`).reduce((a, b) => sql`${a}, ${b}`);
+        const byTrace = spanQuery(sql`TraceId IN (${list}) AND JobId != ${param.string(jobId)}`);
+        spans = [...jobSpans, ...(await store.query<SpanRowView>(byTrace.sql, byTrace.params))];
+      }
+      // The state from the events just read (same rules as job_states); the table only when they were cut off.
+      let job = logs.length < TIMELINE_LIMIT ? deriveJobState(logs) : null;
+      if (!job && logs.length >= TIMELINE_LIMIT) {
+        const jobs = await store.query<JobState>(j.sql, j.params);
+        job = jobs[0] ? toJobState(jobs[0]) : null;
+      }
       if (!job && logs.length === 0 && spans.length === 0) {
         reply.code(404);
         return { error: 'JS_NOT_FOUND', message: `no job ${jobId} (no lifecycle events, logs or spans carry this job_id)` };

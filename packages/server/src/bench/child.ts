@@ -17,7 +17,7 @@ import type { DataOptions } from './data.js';
 
 export interface Usage { cpuMicros: number; rssBytes: number; maxRssBytes: number }
 export interface InsertResult { rows: number; seconds: number; cpuSeconds: number; batches: number }
-export interface QueryTiming { ms: number; sql: string }
+export interface QueryTiming { start: number; ms: number; sql: string }
 
 type Msg = { id: number; cmd: string; args?: Record<string, unknown> };
 
@@ -64,7 +64,7 @@ async function handle(cmd: string, a: Record<string, unknown>): Promise<unknown>
   switch (cmd) {
     case 'url': return url;
     case 'usage': return usage();
-    case 'flush': await server!.writer.flush(); return server!.writer.stats();
+    case 'writerStats': return server!.writer.stats();
     case 'query': return await store.query(String(a.sql));
     case 'exec': await store.exec(String(a.sql)); return null;
     case 'timings': return timings.splice(0);
@@ -117,7 +117,7 @@ async function boot(): Promise<void> {
       try {
         return await inner<T>(...args);
       } finally {
-        timings.push({ ms: performance.now() - t, sql: args[0] });
+        timings.push({ start: t, ms: performance.now() - t, sql: args[0] });
       }
     };
     url = await server.listen();
@@ -125,6 +125,8 @@ async function boot(): Promise<void> {
     store = ChdbStore.open({ dataDir: join(dataDir!, 'clickhouse') });
     await migrate(store);
   }
+  // The bench went away (killed, crashed): do not linger as an orphan server.
+  process.on('disconnect', () => process.exit(1));
   process.on('message', (m: Msg) => {
     handle(m.cmd, m.args ?? {}).then(
       (result) => process.send!({ id: m.id, ok: true, result }),

@@ -166,6 +166,13 @@ function jobLines(
     else if (r < 0.55) out.push(['WARN', `slow response from ${w.connector} (${ms} ms), retrying request ${int(1, 3)}/3`, { duration_ms: ms }]);
     else if (r < 0.58) out.push(['ERROR', `connection reset by peer while uploading output ${s} to ${pick(HOSTS)}`, { error_type: 'network' }]);
     else if (r < 0.62) out.push(['INFO', `queue depth ${int(0, 200)} on ${w.serviceType}, ${int(1, 32)} workers busy`, {}]);
+    else if (r < 0.65) out.push(['DEBUG', `cache hit for ${model} weights (${(rand() * 12).toFixed(1)} GB)`, {}]);
+    else if (r < 0.68) out.push(['INFO', `prompt tokens=${int(10, 4000)} completion tokens=${int(1, 2000)}`, {}]);
+    else if (r < 0.70) out.push(['WARN', `rate limit remaining ${int(0, 50)}/500, reset in ${int(1, 60)}s`, {}]);
+    else if (r < 0.72) out.push(['DEBUG', `saved checkpoint to /tmp/${id}/step-${s}.safetensors`, {}]);
+    else if (r < 0.74) out.push(['DEBUG', `vae decode took ${ms} ms`, { duration_ms: ms }]);
+    else if (r < 0.76) out.push(['DEBUG', `resizing image ${int(256, 2048)}x${int(256, 2048)} -> 1024x1024`, {}]);
+    else if (r < 0.77) out.push(['WARN', `retrying webhook delivery for ${id} (attempt ${int(2, 5)})`, {}]);
     else out.push(['INFO', `step ${s}/${steps} done in ${ms} ms`, { duration_ms: ms, step: s }]);
   }
   if (fails) {

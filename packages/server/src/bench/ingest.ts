@@ -5,7 +5,7 @@
  * - full: pre-encoded OTLP protobuf requests, POSTed over keep-alive HTTP by
  *   several concurrent senders to a real server in a child process (decode →
  *   normalize → JSONEachRow → WAL → flusher → chdb insert). The window ends
- *   when writer.flush() returns, i.e. when every row is queryable.
+ *   when every row is queryable (count() in otel_logs reaches the total).
  * - direct: the same rows as prepared JSONEachRow buffers, inserted by a
  *   child process straight into a ChdbStore in 100k-row batches.
  * Both count the CPU of their child (all threads, chdb's included) over the
@@ -13,7 +13,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { WriterStats } from '../ingest/writer.js';
-import { Child, } from './ipc.js';
+import { Child } from './ipc.js';
 import type { InsertResult, Usage } from './child.js';
 import { protobufBodies, type Body } from './prepare.js';
 import type { DataOptions } from './data.js';
@@ -43,6 +43,8 @@ export interface FullPathResult extends PathResult {
   requests: number;
   bodyBytes: number;
   retries: number;
+  /** CPU the bench's own sender used over the window (not counted above; it shares the cores). */
+  senderCpuSeconds: number;
   writer: WriterStats;
 }
 
@@ -72,6 +74,21 @@ export async function directPath(o: IngestOptions, data: DataOptions, warm: Data
     return { rows: r.rows, seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssBytes: u.maxRssBytes, stored: await count(c) };
   } finally {
     await c.stop();
+  }
+}
+
+/**
+ * Waits until `expected` rows are queryable, polling count() every 100 ms:
+ * "queryable" measured directly, rather than trusting writer.flush() (which
+ * raced the background flusher before commit 7c78631).
+ */
+async function waitForRows(c: Child, expected: number, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const n = await count(c);
+    if (n >= expected) return;
+    if (performance.now() > until) throw new Error(`only ${n} of ${expected} rows queryable after ${timeoutMs / 1000} s`);
+    await new Promise((res) => setTimeout(res, 100));
   }
 }
 
@@ -122,30 +139,55 @@ export async function fullPath(o: IngestOptions, data: DataOptions, warm: DataOp
   try {
     const url = await c.call<string>('url');
     await send(url, warmBodies, o.concurrency, 'warm');
-    await c.call('flush');
+    await waitForRows(c, warm.total, 60_000);
     if (o.profileFile) await c.call('profileStart');
     const u0 = await c.call<Usage>('usage');
+    const s0 = process.cpuUsage();
     const t0 = performance.now();
     const { retries } = await send(url, bodies, o.concurrency, 'bench');
-    const writer = await c.call<WriterStats>('flush');
+    await waitForRows(c, warm.total + data.total, 300_000);
     const seconds = (performance.now() - t0) / 1000;
+    const s1 = process.cpuUsage(s0);
     const u1 = await c.call<Usage>('usage');
+    const writer = await c.call<WriterStats>('writerStats');
     if (o.profileFile) await c.call('profileStop', { file: o.profileFile });
     return {
       rows: data.total, seconds, cpuSeconds: (u1.cpuMicros - u0.cpuMicros) / 1e6, maxRssBytes: u1.maxRssBytes,
-      stored: await count(c), requests: bodies.length, bodyBytes, retries, writer,
+      stored: await count(c), requests: bodies.length, bodyBytes, retries, writer, senderCpuSeconds: (s1.user + s1.system) / 1e6,
     };
   } finally {
     await c.stop();
   }
 }
 
-export async function runIngest(o: IngestOptions): Promise<{ full: FullPathResult; direct: PathResult }> {
+export interface IngestResult {
+  full: FullPathResult;
+  direct: PathResult;
+  /** Each round's pair (direct first, then full, on fresh data directories). */
+  rounds: { full: FullPathResult; direct: PathResult }[];
+}
+
+function total<T extends PathResult>(list: T[]): T {
+  const sum = (k: 'rows' | 'seconds' | 'cpuSeconds'): number => list.reduce((s, r) => s + r[k], 0);
+  return { ...list[list.length - 1]!, rows: sum('rows'), seconds: sum('seconds'), cpuSeconds: sum('cpuSeconds'), maxRssBytes: Math.max(...list.map((r) => r.maxRssBytes)) };
+}
+
+/** `rounds` × (direct, full) on the same rows; totals are sums over the rounds. */
+export async function runIngest(o: IngestOptions, rounds = 1): Promise<IngestResult> {
   const data = dataOptions(o, o.rows, 42);
   const warm = dataOptions(o, o.warmupRows, 7);
-  const direct = await directPath(o, data, warm);
-  o.log(`direct: ${Math.round(rate(direct))} rows/s, ${cpuPerMillion(direct).toFixed(2)} CPU-s per million rows`);
-  const full = await fullPath(o, data, warm);
-  o.log(`full:   ${Math.round(rate(full))} rows/s, ${cpuPerMillion(full).toFixed(2)} CPU-s per million rows`);
-  return { full, direct };
+  const out: IngestResult['rounds'] = [];
+  for (let r = 0; r < rounds; r++) {
+    const direct = await directPath(o, data, warm);
+    o.log(`direct: ${Math.round(rate(direct))} rows/s, ${cpuPerMillion(direct).toFixed(2)} CPU-s per million rows`);
+    const full = await fullPath(o, data, warm);
+    o.log(`full:   ${Math.round(rate(full))} rows/s, ${cpuPerMillion(full).toFixed(2)} CPU-s per million rows`);
+    out.push({ full, direct });
+  }
+  return { full: total(out.map((x) => x.full)), direct: total(out.map((x) => x.direct)), rounds: out };
+}
+
+/** The full path once more under the inspector's CPU profiler (numbers not used: profiling slows it). */
+export async function profileIngest(o: IngestOptions, rows: number, file: string): Promise<FullPathResult> {
+  return await fullPath({ ...o, profileFile: file }, dataOptions(o, rows, 99), dataOptions(o, o.warmupRows, 7));
 }

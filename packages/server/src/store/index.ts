@@ -3,7 +3,7 @@ export { ChdbStore, type ChdbStoreOptions } from './chdb-store.js';
 export { ClickHouseStore } from './clickhouse-store.js';
 export { migrate, MIGRATIONS, type Migration, type MigrationReport } from './schema/migrations.js';
 export { applyRetention, DEFAULT_RETENTION, ttlClauses, validateRetention, type Retention } from './schema/retention.js';
-export { JOB_STATE_COLUMNS } from './schema/job-states.js';
+export { JOB_STATE_COLUMNS, JOB_STATE_RANK } from './schema/job-states.js';
 
 import { ChdbStore } from './chdb-store.js';
 import { ClickHouseStore } from './clickhouse-store.js';

@@ -11,12 +11,12 @@ import { LIFECYCLE_EVENTS, STATUS_AFTER_EVENT } from '@jobscope/core';
 
 const events = LIFECYCLE_EVENTS.map((e) => `'${e}'`).join(', ');
 const statuses = LIFECYCLE_EVENTS.map((e) => `'${STATUS_AFTER_EVENT[e]}'`).join(', ');
-/** Tie-break at equal timestamps: later steps of the lifecycle win. */
-const RANK: Record<string, number> = {
+/** Tie-break at one timestamp: later steps of the lifecycle win (also used by api/job-state.ts). */
+export const JOB_STATE_RANK: Readonly<Record<string, number>> = {
   job_submitted: 1, job_received: 3, job_started: 4, job_progress: 5,
   job_failed: 6, job_timeout: 6, job_retried: 7, job_completed: 9, job_cancelled: 9,
 };
-const ranks = LIFECYCLE_EVENTS.map((e) => RANK[e] ?? 0).join(', ');
+const ranks = LIFECYCLE_EVENTS.map((e) => JOB_STATE_RANK[e] ?? 0).join(', ');
 const TERMINAL = `('job_completed', 'job_failed', 'job_cancelled', 'job_timeout')`;
 
 const argMaxIf = (t: string) => `AggregateFunction(argMaxIf, ${t}, DateTime64(9), UInt8)`;
