@@ -44,17 +44,29 @@ export function flattenAttributes(attrs: Attributes, out: AttrMap = {}): AttrMap
   return out;
 }
 
-/** First non-empty value among keys of the given maps. */
-export function pick(a: AttrMap, b: AttrMap, ...keys: string[]): string {
-  for (const k of keys) {
-    const v = a[k];
-    if (v) return v;
+/**
+ * First non-empty value of the keys, record map first, then resource map.
+ * Fixed arity (no rest array): it runs several times per record.
+ */
+export function pick(a: AttrMap, b: AttrMap, k1: string, k2?: string, k3?: string): string {
+  return a[k1] || (k2 !== undefined && a[k2]) || (k3 !== undefined && a[k3])
+    || b[k1] || (k2 !== undefined && b[k2]) || (k3 !== undefined && b[k3]) || '';
+}
+
+/**
+ * The record's attributes as a string map. When every value is already a
+ * string within the size limit and no key is an alias (the common case for
+ * SDK-produced records), the decoded object is reused as it is: one object
+ * and its copy fewer per record (measurably less garbage at ingest rates).
+ */
+export function recordAttributes(attrs: Attributes): { map: AttrMap; reused: boolean } {
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (typeof v !== 'string' || v.length > MAX_ATTRIBUTE_CHARS || ATTRIBUTE_ALIASES[key] !== undefined) {
+      return { map: flattenAttributes(attrs), reused: false };
+    }
   }
-  for (const k of keys) {
-    const v = b[k];
-    if (v) return v;
-  }
-  return '';
+  return { map: attrs as AttrMap, reused: true };
 }
 
 /** OTLP id normalization: '' for absent, lowercase hex otherwise. */

@@ -4,12 +4,12 @@
  * the job columns.
  */
 import {
-  LEVEL_TO_SEVERITY, levelFromSeverityNumber, levelFromText,
+  DEFAULT_DATASET, LEVEL_TO_SEVERITY, levelFromSeverityNumber, levelFromText,
   type AttrMap, type Level, type LogRow,
 } from '@jobscope/core';
 import type { AnyValue, ExportLogsServiceRequest, LogRecord } from '@jobscope/otlp';
-import { anyValueToString, cut, flattenAttributes, MAX_BODY_CHARS, normalizeId, TRUNCATED_ATTR } from './attributes.js';
-import { jobColumns, type NormalizeContext } from './context.js';
+import { anyValueToString, cut, flattenAttributes, MAX_BODY_CHARS, normalizeId, pick, recordAttributes, TRUNCATED_ATTR } from './attributes.js';
+import type { NormalizeContext } from './context.js';
 
 const MESSAGE_KEYS = ['message', 'msg'] as const;
 
@@ -32,9 +32,16 @@ function normalizeRecord(
   rec: LogRecord, resource: AttrMap, serviceName: string, resourceSchemaUrl: string,
   scopeSchemaUrl: string, scopeName: string, scopeVersion: string, scopeAttrs: AttrMap, ctx: NormalizeContext,
 ): LogRow {
-  const attrs: AttrMap = {};
-  const body = bodyText(rec.body, attrs);
-  flattenAttributes(rec.attributes, attrs);
+  let attrs: AttrMap;
+  let body: string;
+  if (rec.body !== null && typeof rec.body === 'object' && !Array.isArray(rec.body)) {
+    attrs = {};
+    body = bodyText(rec.body, attrs);
+    flattenAttributes(rec.attributes, attrs);
+  } else {
+    attrs = recordAttributes(rec.attributes).map;
+    body = anyValueToString(rec.body);
+  }
   if (rec.eventName && !attrs.event_type) attrs.event_type = rec.eventName;
   const level = resolveLevel(rec, attrs);
   let text = body;
@@ -56,7 +63,14 @@ function normalizeRecord(
     ScopeVersion: scopeVersion,
     ScopeAttributes: scopeAttrs,
     LogAttributes: attrs,
-    ...jobColumns(attrs, resource, ctx),
+    // jobColumns() of context.ts, inlined: no intermediate object per record
+    JobId: pick(attrs, resource, 'job_id'),
+    MachineId: pick(attrs, resource, 'machine_id', 'host.name', 'host.id'),
+    WorkerId: pick(attrs, resource, 'worker_id', 'service.instance.id'),
+    ServiceType: pick(attrs, resource, 'service_type'),
+    ConnectorId: pick(attrs, resource, 'connector_id'),
+    EventType: attrs.event_type ?? '',
+    Dataset: pick(attrs, resource, 'dataset') || ctx.defaultDataset || DEFAULT_DATASET,
   };
 }
 
