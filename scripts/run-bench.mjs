@@ -1,18 +1,46 @@
 #!/usr/bin/env node
-// Runs the compiled benchmark (packages/server/dist/bench/run.js), passing
-// arguments through: `npm run bench -- --quick`. Writes docs/benchmarks.md.
+// `npm run bench`: the server's benchmark (packages/server/dist/bench/run.js,
+// issue #2), then the SDK's (packages/sdk/dist/bench/run.js, issue #3), both
+// into docs/benchmarks.md: the server's run rewrites the file and keeps the
+// SDK's section; the SDK's run replaces only its section.
+//
+//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk] [server options: --no-ingest …]
+//
+// --quick prints without writing docs/benchmarks.md (unless --out is given),
+// as the server's benchmark does.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = `${root}packages/server/dist/bench/run.js`;
-if (!existsSync(entry)) {
-  console.error('packages/server/dist/bench/run.js not found (run the build first: npm run build)');
-  process.exit(1);
+const args = process.argv.slice(2);
+const at = (name) => args.indexOf(name);
+const only = at('--only') >= 0 ? args[at('--only') + 1] : undefined;
+if (only !== undefined && only !== 'server' && only !== 'sdk') {
+  console.error(`--only must be 'server' or 'sdk' (got '${only}')`);
+  process.exit(2);
 }
-const r = spawnSync(process.execPath, [entry, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: root,
-  env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
-});
-process.exit(r.status ?? 1);
+const passed = args.filter((a, i) => a !== '--only' && args[i - 1] !== '--only');
+const quick = passed.includes('--quick');
+const outArg = at('--out') >= 0 ? args[at('--out') + 1] : undefined;
+const out = outArg ?? (quick ? undefined : `${root}docs/benchmarks.md`);
+
+function run(entry, entryArgs) {
+  if (!existsSync(`${root}${entry}`)) {
+    console.error(`${entry} not found (run the build first: npm run build)`);
+    process.exit(1);
+  }
+  const r = spawnSync(process.execPath, [`${root}${entry}`, ...entryArgs], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
+  });
+  return r.status ?? 1;
+}
+
+let status = 0;
+if (only !== 'sdk') status = run('packages/server/dist/bench/run.js', passed);
+if (only !== 'server' && status === 0) {
+  const sdkArgs = [...(quick ? ['--quick'] : []), ...(out ? ['--out', out] : [])];
+  status = run('packages/sdk/dist/bench/run.js', sdkArgs);
+}
+process.exit(status);

@@ -1,7 +1,9 @@
 /**
  * Renders the benchmark results as docs/benchmarks.md. The hand-written
  * analysis between ANALYSIS_START and ANALYSIS_END in the existing file is
- * kept across runs; everything else is regenerated.
+ * kept across runs, and so is the SDK benchmark's section (between
+ * SDK_START and SDK_END, written by packages/sdk/src/bench/run.ts);
+ * everything else is regenerated.
  */
 import { cpuPerMillion, rate, type IngestResult, type PathResult } from './ingest.js';
 import { median, quantile, type QueryPhaseResult, type QueryStat } from './queries.js';
@@ -9,6 +11,16 @@ import type { ProfileSummary } from './profile.js';
 
 export const ANALYSIS_START = '<!-- analysis:start -->';
 export const ANALYSIS_END = '<!-- analysis:end -->';
+/** The SDK benchmark's markers (the same strings as packages/sdk/src/bench/section.ts; the server does not depend on the SDK). */
+export const SDK_START = '<!-- sdk-bench:start -->';
+export const SDK_END = '<!-- sdk-bench:end -->';
+
+/** The block between `start` and `end` (markers included) in `doc`, or '' when absent. */
+function keptBlock(doc: string, start: string, end: string): string {
+  const a = doc.indexOf(start);
+  const b = a < 0 ? -1 : doc.indexOf(end, a);
+  return a >= 0 && b >= 0 ? doc.slice(a, b + end.length) : '';
+}
 
 export interface Machine {
   date: string; cpus: number; cpuModel: string; memoryBytes: number; node: string; chdb: string; engine: string;
@@ -130,16 +142,16 @@ export function renderReport(r: Report, previous = ''): string {
   }
   if (r.profile) out.push(...profileSection(r.profile, s.profileRows));
 
-  const kept = previous.includes(ANALYSIS_START) && previous.includes(ANALYSIS_END)
-    ? previous.slice(previous.indexOf(ANALYSIS_START), previous.indexOf(ANALYSIS_END) + ANALYSIS_END.length)
-    : `${ANALYSIS_START}\n## Analysis\n\n(none yet)\n${ANALYSIS_END}`;
+  const kept = keptBlock(previous, ANALYSIS_START, ANALYSIS_END) || `${ANALYSIS_START}\n## Analysis\n\n(none yet)\n${ANALYSIS_END}`;
   out.push(kept, '', ...METHOD(s));
+  const sdk = keptBlock(previous, SDK_START, SDK_END);
+  if (sdk) out.push(...(out[out.length - 1] === '' ? [] : ['']), sdk);
   return out.join('\n') + '\n';
 }
 
 const METHOD = (s: BenchSettings): string[] => [
   '## How it is measured', '',
-  `Commands: \`npm run bench\` (builds, then runs \`node scripts/run-bench.mjs\` → \`node packages/server/dist/bench/run.js\`). This run: \`${s.command}\`. Options: \`--quick\` (small smoke run; prints, does not write this file unless \`--out\` is given), \`--out FILE\`, \`--no-ingest\`, \`--no-queries\`, \`--no-profile\`; environment overrides \`BENCH_ROWS\` (ingest records per round, default 3000000), \`BENCH_ROUNDS\` (default 2), \`BENCH_CONCURRENCY\`, \`BENCH_QUERY_ROWS\` (default 10000000), \`BENCH_RUNS\` (default 20), \`BENCH_PROFILE_ROWS\`.`, '',
+  `Commands: \`npm run bench\` (builds, then runs \`node scripts/run-bench.mjs\` → \`node packages/server/dist/bench/run.js\`, then the SDK's \`node packages/sdk/dist/bench/run.js\`, whose section closes this file; \`npm run bench -- --only server\` or \`--only sdk\` runs one). This run: \`${s.command}\`. Options: \`--quick\` (small smoke run; prints, does not write this file unless \`--out\` is given), \`--out FILE\`, \`--no-ingest\`, \`--no-queries\`, \`--no-profile\`; environment overrides \`BENCH_ROWS\` (ingest records per round, default 3000000), \`BENCH_ROUNDS\` (default 2), \`BENCH_CONCURRENCY\`, \`BENCH_QUERY_ROWS\` (default 10000000), \`BENCH_RUNS\` (default 20), \`BENCH_PROFILE_ROWS\`.`, '',
   '- **Data**: deterministic job logs from 8 machines × 4 workers, 5 service types (comfyui, a1111, ollama, openai, replicate); jobs of 8–13 records (job_received, job_started, progress events, log lines, job_completed or job_failed for 5 %); attributes job_id, model, event_type, duration_ms, step, progress, error_type, attempt; resource machine_id, worker_id, service_type, connector_id; severities DEBUG/INFO/WARN/ERROR (~1.8 % errors); messages from 24 templates with variables (ids, URLs, numbers). Exactly 10 records carry the rare token `zqxcanary`.',
   '- **records/s**: records divided by the wall time from the first request sent (first insert, for the direct path) until every record is queryable — `count()` on otel_logs reaches the expected total, polled every 100 ms (the direct path is queryable when its last insert returns).',
   '- **CPU-s per million records**: user + system CPU of the measuring child process over that window (`process.cpuUsage()`, which covers all of its threads: chdb\'s inserts and background merges, libuv, GC), divided by millions of records. The sender runs in the parent process and is not counted; it shares the same cores, so it does slow the whole path a little.',
