@@ -7,14 +7,14 @@ import type { LogRow, TableName } from '@jobscope/core';
 import { normalizeLogs, normalizeMetrics, normalizeSpans, nowNs, MAX_ATTRIBUTE_CHARS, TRUNCATED_ATTR, type OtlpConsumer } from '@jobscope/pipeline';
 import type { IngestWriter } from './writer.js';
 import type { TailHub } from './tail-hub.js';
-import { toJsonEachRow, type TablePayload } from './wal-record.js';
+import type { TableRowsPart } from './wal-record.js';
 
 export interface IngestCounters { logs: number; spans: number; metricPoints: number; requests: number; duplicates: number }
 
 export function serverConsumer(writer: IngestWriter, tail: TailHub, counters: IngestCounters, defaultDataset?: string): OtlpConsumer {
   return async (signal, req, meta) => {
     const ctx = { receivedAtNs: nowNs(), defaultDataset };
-    const parts: TablePayload[] = [];
+    const parts: TableRowsPart[] = [];
     let logRows: LogRow[] | undefined;
     let truncated = 0;
     if (signal === 'logs') {
@@ -46,6 +46,6 @@ export function serverConsumer(writer: IngestWriter, tail: TailHub, counters: In
   };
 }
 
-function add(parts: TablePayload[], table: TableName, rows: readonly object[]): void {
-  if (rows.length > 0) parts.push({ table, data: toJsonEachRow(rows), rows: rows.length });
+function add(parts: TableRowsPart[], table: TableName, rows: readonly object[]): void {
+  if (rows.length > 0) parts.push({ table, rows });
 }

@@ -20,7 +20,7 @@ import { JobscopeError, type TableName } from '@jobscope/core';
 import { DiskLog, type DiskLogCursor } from '@jobscope/pipeline';
 import type { Store } from '../store/index.js';
 import { BatchIds } from './batch-ids.js';
-import { decodeWalEntry, encodeWalEntry, toJsonEachRow, type TablePayload } from './wal-record.js';
+import { decodeWalEntry, encodeWalEntry, toJsonEachRow, type TableRowsPart } from './wal-record.js';
 
 export interface IngestWriterOptions {
   store: Store;
@@ -103,15 +103,13 @@ export class IngestWriter {
    * Makes an ingest request durable. Resolves 'accepted' once in the WAL,
    * 'duplicate' when the batch id was already accepted.
    */
-  async write(batchId: string, parts: TablePayload[]): Promise<'accepted' | 'duplicate'> {
+  async write(batchId: string, parts: readonly TableRowsPart[]): Promise<'accepted' | 'duplicate'> {
     if (this.#stopping) throw new JobscopeError('JS_UNAVAILABLE', 'the server is shutting down', { retryAfter: 5 });
     if (batchId && this.#ids.has(batchId)) {
       this.#stats.duplicateBatches++;
       return 'duplicate';
     }
-    const record = encodeWalEntry({ batchId, parts });
-    let rows = 0;
-    for (const p of parts) rows += p.rows;
+    const { record, rows } = encodeWalEntry(batchId, parts);
     if (this.#pendingBytes + record.length > this.#o.maxPendingBytes || this.#pendingRows + rows > this.#o.maxPendingRows) {
       this.#stats.rejectedOverload++;
       throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingRows} rows, ${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
