@@ -49,8 +49,9 @@ function normalizeRecord(
   const ts = rec.timeUnixNano !== '0' ? rec.timeUnixNano : rec.observedTimeUnixNano !== '0' ? rec.observedTimeUnixNano : ctx.receivedAtNs;
   return {
     Timestamp: ts,
-    TraceId: normalizeId(rec.traceId, 32) || normalizeId(attrs.trace_id, 32),
-    SpanId: normalizeId(rec.spanId, 16) || normalizeId(attrs.span_id, 16),
+    // The codec yields valid lowercase hex ids or '' (types.ts): only attribute fallbacks need checking.
+    TraceId: rec.traceId || normalizeId(attrs.trace_id, 32),
+    SpanId: rec.spanId || normalizeId(attrs.span_id, 16),
     TraceFlags: rec.flags & 0xff,
     SeverityText: level ?? '',
     SeverityNumber: rec.severityNumber > 0 && rec.severityNumber <= 24 ? rec.severityNumber : level ? LEVEL_TO_SEVERITY[level] : 0,
