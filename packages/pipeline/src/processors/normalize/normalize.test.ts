@@ -68,12 +68,19 @@ test('times: record time, else observed time, else receive time', () => {
   assert.equal(normalizeLogs(req([rec({ timeUnixNano: '0' })]), ctx)[0]!.Timestamp, ctx.receivedAtNs);
 });
 
-test('oversized attributes are cut and marked, not rejected; bad ids are dropped', () => {
-  const [row] = normalizeLogs(req([rec({ attributes: { big: 'x'.repeat(MAX_ATTRIBUTE_CHARS + 10) }, traceId: 'zz', spanId: '0000000000000000' })]), ctx);
+test('oversized attributes are cut and marked, not rejected; bad ids in attributes are dropped', () => {
+  // Record ids come validated from the codec; trace_id/span_id attributes are checked here.
+  const [row] = normalizeLogs(req([rec({ attributes: { big: 'x'.repeat(MAX_ATTRIBUTE_CHARS + 10), trace_id: 'zz', span_id: '0000000000000000' } })]), ctx);
   assert.equal(row!.LogAttributes.big!.length, MAX_ATTRIBUTE_CHARS);
   assert.equal(row!.LogAttributes[TRUNCATED_ATTR], 'true');
   assert.equal(row!.TraceId, '');
   assert.equal(row!.SpanId, '');
+});
+
+test('valid trace ids in attributes fill the trace context of the record', () => {
+  const [row] = normalizeLogs(req([rec({ attributes: { trace_id: '0AF7651916CD43DD8448EB211C80319C', span_id: 'b7ad6b7169203331' } })]), ctx);
+  assert.equal(row!.TraceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.equal(row!.SpanId, 'b7ad6b7169203331');
 });
 
 test('the event name of a record is its event type', () => {
