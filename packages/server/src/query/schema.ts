@@ -6,6 +6,7 @@
  * attribute map (`LogAttributes[{key}]`), `resource.<key>` to its resource
  * map; both keys travel as parameters.
  */
+import { JOB_STATE_COLUMNS } from '../store/schema/job-states.js';
 import { schemaExpr, type Sql } from './sql.js';
 
 /**
@@ -189,24 +190,10 @@ const JOB_STATE_TYPES: Readonly<Record<string, ColumnOptions & { type?: FieldTyp
   last_event_at: { type: 'time' },
 };
 
-/**
- * Default expressions over the store's job_states AggregatingMergeTree
- * (a copy of store/schema/job-states.ts JOB_STATE_COLUMNS when written;
- * prefer `jobStatesTable(JOB_STATE_COLUMNS)` so the two cannot drift).
- */
-const JOB_STATE_DEFAULTS: Readonly<Record<JobStateField, string>> = {
-  job_id: 'JobId',
-  status: 'argMaxMerge(Status)',
-  service_type: 'argMaxIfMerge(ServiceType)',
-  model: 'argMaxIfMerge(Model)',
-  machine_id: 'argMaxIfMerge(MachineId)',
-  worker_id: 'argMaxIfMerge(WorkerId)',
-  error_type: 'argMaxIfMerge(ErrorType)',
-  duration_ms: "if(argMaxIfMerge(DurationMs) > 0, argMaxIfMerge(DurationMs), if(isNull(max(FinishedAt)) OR isNull(max(LastStartedAt)), NULL, toFloat64(dateDiff('millisecond', max(LastStartedAt), max(FinishedAt)))))",
-  queue_wait_ms: "if(isNull(min(SubmittedAt)) OR isNull(min(FirstClaimedAt)), NULL, greatest(0, dateDiff('millisecond', min(SubmittedAt), min(FirstClaimedAt))))",
-  attempts: 'greatest(max(MaxAttempt), sum(Starts))',
-  trace_id: 'argMaxIfMerge(TraceId)',
-};
+/** Default expressions: the store's own (store/schema/job-states.ts), so the two cannot drift. */
+const JOB_STATE_DEFAULTS: Readonly<Record<JobStateField, string>> = Object.fromEntries(
+  JOB_STATE_FIELDS.map((f) => [f, JOB_STATE_COLUMNS[f]!]),
+) as Record<JobStateField, string>;
 
 function jobStateColumn(name: string, expr: string): ColumnField {
   const t = Object.hasOwn(JOB_STATE_TYPES, name) ? JOB_STATE_TYPES[name] : {};
