@@ -3,18 +3,17 @@
  * The one `jobscope` command. Each subcommand lives in commands/<name>.ts and
  * exports { summary, run(argv) }.
  */
-import { serverCommand } from './commands/server.js';
-import { startCommand } from './commands/start.js';
-import { logsCommand } from './commands/logs.js';
-import { jobCommand } from './commands/job.js';
 import type { Command } from './command.js';
 import { CliError } from './command.js';
 
-const COMMANDS: Record<string, Command> = {
-  start: startCommand,
-  server: serverCommand,
-  logs: logsCommand,
-  job: jobCommand,
+// Loaded on use: `jobscope agent` must not load the server's embedded
+// ClickHouse (hundreds of MB) on machines that only run the agent.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: { summary: 'start the server with embedded storage (what `npm start` runs)', load: async () => (await import('./commands/start.js')).startCommand },
+  server: { summary: 'run the server (ingest, storage, query API)', load: async () => (await import('./commands/server.js')).serverCommand },
+  agent: { summary: 'run the per-machine agent (receivers, disk buffer, delivery to the server)', load: async () => (await import('./commands/agent.js')).agentCommand },
+  logs: { summary: 'search logs and events, or follow them live (--follow)', load: async () => (await import('./commands/logs.js')).logsCommand },
+  job: { summary: "show a job's state and timeline: what happened to job X, and why", load: async () => (await import('./commands/job.js')).jobCommand },
 };
 
 function help(): string {
@@ -37,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`jobscope: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
-  return await cmd.run(rest);
+  return await (await cmd.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,6 @@
 export * from './contract.js';
 export * from './logger/index.js';
-export * from './schemas/index.js';
+export { COMMON, SCHEMAS, schemaNameFor, validate, type NormalizedFields, type ConnectorSchema, type FieldSpec, type FieldType, type SchemaName } from '@jobscope/core/schemas';
 export * from './classify/index.js';
 export * from './export/index.js';
 // The transports are separate entry points (@jobscope/sdk/winston, @jobscope/sdk/pino)

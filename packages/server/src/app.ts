@@ -13,7 +13,7 @@ import { applyRetention, migrate, openStore, type Store } from './store/index.js
 import { IngestWriter } from './ingest/writer.js';
 import { TailHub } from './ingest/tail-hub.js';
 import { serverConsumer, type IngestCounters } from './ingest/consumer.js';
-import { registerAuth } from './api/auth.js';
+import { registerAuth } from '@jobscope/pipeline';
 import { healthRoutes } from './api/health.js';
 import { queryRoutes } from './api/index.js';
 import { validateConfig, type ServerConfig } from './config.js';

@@ -3,6 +3,7 @@
  * boot with a precise message; never after.
  */
 import { resolve } from 'node:path';
+import { isLoopback } from '@jobscope/pipeline';
 import { DEFAULT_RETENTION, validateRetention, type Retention } from './store/index.js';
 
 export interface ServerConfig {
@@ -49,11 +50,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
   };
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.test(host);
-}
+export { isLoopback };
 
 export function validateConfig(c: ServerConfig): void {
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new Error(`port must be 0-65535 (got ${c.port})`);

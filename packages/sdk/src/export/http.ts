@@ -8,12 +8,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { parseRetryAfter } from '@jobscope/pipeline/retry-after';
 import type { Batch } from './batch.js';
 import { PermanentError, ThrottleError, TransientError } from './errors.js';
 
 export const BATCH_ID_HEADER = 'x-jobscope-batch-id';
 const MAX_RESPONSE_BYTES = 64 * 1024;
-const MAX_RETRY_AFTER_MS = 10 * 60_000;
 const DEFAULT_THROTTLE_MS = 1_000;
 
 export interface SendResult {
@@ -21,19 +21,7 @@ export interface SendResult {
   rejected: number;
 }
 
-/** Retry-After as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(v: string | string[] | undefined, now = Date.now()): number | undefined {
-  const s = (Array.isArray(v) ? v[0] : v)?.trim();
-  if (!s) return undefined;
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(s)) ms = Number(s) * 1000;
-  else {
-    const t = Date.parse(s);
-    if (!Number.isFinite(t)) return undefined;
-    ms = t - now;
-  }
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
-}
+export { parseRetryAfter };
 
 export class OtlpHttpClient {
   readonly #url: URL;

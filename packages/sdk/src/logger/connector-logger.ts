@@ -11,7 +11,7 @@
  * is still accepted (slower path: the object is copied without jobId).
  */
 import { classifyError, retryable } from '../classify/classify.js';
-import { tableFor } from '../schemas/table.js';
+import { tableFor } from '@jobscope/core/schemas';
 import { LoggerCore } from './core.js';
 import { setBinding, takeChildInit, type Bindings, type CoreInit, type LogMeta, type Shared } from './state.js';
 import { anyValue, str } from './json.js';

@@ -7,8 +7,8 @@
  * nothing: one record is built synchronously at a time.
  */
 import { isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
-import { coerce, INVALID, takeProblem } from '../schemas/coerce.js';
-import type { FieldEntry, FieldTable } from '../schemas/table.js';
+import { coerce, INVALID, takeProblem } from '@jobscope/core/schemas';
+import type { FieldEntry, FieldTable } from '@jobscope/core/schemas';
 import { anyValue, str } from './json.js';
 
 let schemaErrors: string[] | null = null;

@@ -3,7 +3,7 @@
  * the slot through which a child receives its init.
  */
 import type { LineSink } from '../contract.js';
-import type { FieldTable } from '../schemas/table.js';
+import type { FieldTable } from '@jobscope/core/schemas';
 import type { LevelIndex } from './levels.js';
 
 /**

@@ -10,7 +10,7 @@
  * The keys `time`, `level`, `msg` and `message` are taken by the record
  * itself, so a field of that name is written as `meta_<key>`.
  */
-import { ATTRIBUTE_ALIASES } from '@jobscope/core';
+import { ATTRIBUTE_ALIASES } from '../canonical.js';
 import { COMMON, SCHEMAS, schemaNameFor } from './connectors.js';
 import type { FieldSpec, SchemaName } from './types.js';
 
