@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: the server's benchmark (packages/server/dist/bench/run.js,
-// issue #2), then the SDK's (packages/sdk/dist/bench/run.js, issue #3), both
-// into docs/benchmarks.md: the server's run rewrites the file and keeps the
-// SDK's section; the SDK's run replaces only its section.
+// issue #2), the SDK's (packages/sdk/dist/bench/run.js, issue #3) and the
+// agent's (packages/agent/dist/bench/run.js, issue #4), all into
+// docs/benchmarks.md: the server's run rewrites the file and keeps the other
+// sections; the SDK's and the agent's runs replace only their own section.
 //
-//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk] [server options: --no-ingest …]
+//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk|agent] [server options: --no-ingest …]
 //
 // --quick prints without writing docs/benchmarks.md (unless --out is given),
 // as the server's benchmark does.
@@ -15,8 +16,8 @@ const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const at = (name) => args.indexOf(name);
 const only = at('--only') >= 0 ? args[at('--only') + 1] : undefined;
-if (only !== undefined && only !== 'server' && only !== 'sdk') {
-  console.error(`--only must be 'server' or 'sdk' (got '${only}')`);
+if (only !== undefined && only !== 'server' && only !== 'sdk' && only !== 'agent') {
+  console.error(`--only must be 'server', 'sdk' or 'agent' (got '${only}')`);
   process.exit(2);
 }
 const passed = args.filter((a, i) => a !== '--only' && args[i - 1] !== '--only');
@@ -38,9 +39,8 @@ function run(entry, entryArgs) {
 }
 
 let status = 0;
-if (only !== 'sdk') status = run('packages/server/dist/bench/run.js', passed);
-if (only !== 'server' && status === 0) {
-  const sdkArgs = [...(quick ? ['--quick'] : []), ...(out ? ['--out', out] : [])];
-  status = run('packages/sdk/dist/bench/run.js', sdkArgs);
-}
+const sectionArgs = [...(quick ? ['--quick'] : []), ...(out ? ['--out', out] : [])];
+if (only === undefined || only === 'server') status = run('packages/server/dist/bench/run.js', passed);
+if ((only === undefined || only === 'sdk') && status === 0) status = run('packages/sdk/dist/bench/run.js', sectionArgs);
+if ((only === undefined || only === 'agent') && status === 0) status = run('packages/agent/dist/bench/run.js', sectionArgs);
 process.exit(status);

@@ -5,10 +5,16 @@
  */
 import type { Encoding } from './decode.js';
 import { Builder, type Wire } from './encode-build.js';
+import { encodeLogsProto } from './encode-logs-proto.js';
 import { types } from './proto/descriptor.js';
 import type {
   ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, PartialSuccess, RequestBySignal, Signal,
 } from './types.js';
+
+/** The general path for protobuf logs (kept for the parity test of encodeLogsProto). */
+export function encodeLogsViaWire(request: ExportLogsServiceRequest): Uint8Array {
+  return types.request.logs.encode(requestWire('logs', request, PROTO)).finish();
+}
 
 /** Content-Type header value for each encoding. */
 export const CONTENT_TYPES: Readonly<Record<Encoding, string>> = Object.freeze({
@@ -72,6 +78,7 @@ function jsonBytes(value: unknown): Uint8Array {
  */
 export function encodeRequest<S extends Signal>(signal: S, request: RequestBySignal[S], encoding: Encoding): Uint8Array {
   if (encoding === 'json') return jsonBytes(requestWire(signal, request, JSON_));
+  if (signal === 'logs') return encodeLogsProto(request as ExportLogsServiceRequest);
   return types.request[signal].encode(requestWire(signal, request, PROTO)).finish();
 }
 

@@ -30,6 +30,7 @@ export async function startHealthServer(config: AgentConfig, stats: () => AgentS
       exporters: st.exporters,
       receivers: st.receivers,
       processors: st.processors,
+      memory: process.memoryUsage(),
     };
   });
   app.get('/metrics', async (_req, reply) => {

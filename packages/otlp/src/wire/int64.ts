@@ -94,16 +94,28 @@ export interface LongBits { low: number; high: number; unsigned: boolean }
 
 export function decimalToBits(s: string, unsigned: boolean): LongBits {
   const neg = s.charCodeAt(0) === 45;
-  let lo = 0;
-  let hi = 0;
-  // multiply-accumulate 6 digits at a time on the 32:32 halves
-  // (2^32 * 10^6 < 2^53, so every intermediate stays exact)
-  for (let i = neg ? 1 : 0; i < s.length; i += 6) {
-    const chunk = s.slice(i, i + 6);
-    const mul = 10 ** chunk.length;
-    const loProd = lo * mul + Number(chunk);
-    lo = loProd % TWO_32;
-    hi = (hi * mul + Math.floor(loProd / TWO_32)) % TWO_32;
+  const digits = neg ? s.length - 1 : s.length;
+  let lo: number;
+  let hi: number;
+  if (digits <= 15) {
+    // exact as a double
+    const n = Number(neg ? s.slice(1) : s);
+    lo = n % TWO_32;
+    hi = Math.floor(n / TWO_32);
+  } else {
+    // n = H * 1e9 + L with H < 2^35; H = Hh * 2^16 + Hl keeps every product below 2^53
+    const cut = s.length - 9;
+    const h = Number(s.slice(neg ? 1 : 0, cut));
+    const l = Number(s.slice(cut));
+    const hl = h % 65536;
+    const hh = (h - hl) / 65536;
+    const a = hl * 1e9 + l;
+    const b = hh * 1e9; // times 2^16
+    const bLo = (b % 65536) * 65536;
+    lo = (a % TWO_32) + bLo;
+    hi = Math.floor(a / TWO_32) + Math.floor(b / 65536);
+    if (lo >= TWO_32) { lo -= TWO_32; hi += 1; }
+    hi %= TWO_32;
   }
   if (neg) {
     lo = (~lo + 1) >>> 0;

@@ -1,7 +1,7 @@
 /** The report writer regenerates docs/benchmarks.md but keeps the hand-written analysis and the SDK benchmark's section. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderReport, SDK_END, SDK_START, type Report } from './report.js';
+import { AGENT_END, AGENT_START, renderReport, SDK_END, SDK_START, type Report } from './report.js';
 
 const report: Report = {
   machine: {
@@ -28,4 +28,13 @@ test('the sdk-bench section of the previous file is kept, byte for byte, at the 
 
 test('without an sdk-bench section in the previous file, none is invented', () => {
   assert.ok(!renderReport(report, '').includes(SDK_START));
+});
+
+test('the agent-bench section is kept too, after the SDK\'s', () => {
+  const sdk = `${SDK_START}\nsdk numbers\n${SDK_END}`;
+  const agent = `${AGENT_START}\n## Agent (issue #4)\nagent numbers\n${AGENT_END}`;
+  const md = renderReport(report, `# old\n\n${agent}\n\n${sdk}\n`);
+  assert.ok(md.includes(sdk) && md.includes(agent));
+  assert.ok(md.indexOf(sdk) < md.indexOf(agent));
+  assert.equal(renderReport(report, md), md, 'a second run changes nothing');
 });

@@ -1,8 +1,8 @@
 /**
  * Renders the benchmark results as docs/benchmarks.md. The hand-written
  * analysis between ANALYSIS_START and ANALYSIS_END in the existing file is
- * kept across runs, and so is the SDK benchmark's section (between
- * SDK_START and SDK_END, written by packages/sdk/src/bench/run.ts);
+ * kept across runs, and so are the SDK's and the agent's sections (between
+ * SDK_START/SDK_END and AGENT_START/AGENT_END, written by their own runs);
  * everything else is regenerated.
  */
 import { cpuPerMillion, rate, type IngestResult, type PathResult } from './ingest.js';
@@ -14,6 +14,9 @@ export const ANALYSIS_END = '<!-- analysis:end -->';
 /** The SDK benchmark's markers (the same strings as packages/sdk/src/bench/section.ts; the server does not depend on the SDK). */
 export const SDK_START = '<!-- sdk-bench:start -->';
 export const SDK_END = '<!-- sdk-bench:end -->';
+/** The agent benchmark's markers (packages/agent/src/bench/report.ts). */
+export const AGENT_START = '<!-- agent-bench:start -->';
+export const AGENT_END = '<!-- agent-bench:end -->';
 
 /** The block between `start` and `end` (markers included) in `doc`, or '' when absent. */
 function keptBlock(doc: string, start: string, end: string): string {
@@ -146,6 +149,8 @@ export function renderReport(r: Report, previous = ''): string {
   out.push(kept, '', ...METHOD(s));
   const sdk = keptBlock(previous, SDK_START, SDK_END);
   if (sdk) out.push(...(out[out.length - 1] === '' ? [] : ['']), sdk);
+  const agent = keptBlock(previous, AGENT_START, AGENT_END);
+  if (agent) out.push('', agent);
   return out.join('\n') + '\n';
 }
 

@@ -43,6 +43,12 @@ import type { SendResult } from './response.js';
 import type { OtlpHttpExporterState, OtlpHttpExporterStats } from './stats.js';
 
 const gzipAsync = promisify(gzip);
+/**
+ * Level 1: about three times faster than the default 6 on telemetry, for
+ * bodies 10-20 % larger; the agent's CPU is the fleet machine's, and the
+ * bytes saved by higher levels rarely matter on the way to the server.
+ */
+const GZIP_OPTIONS = { level: 1 };
 export const DEFAULT_CLOSE_DEADLINE_MS = 5000;
 
 export interface OtlpHttpExporter {
@@ -201,10 +207,16 @@ class Exporter implements OtlpHttpExporter {
     await this.#persistIntent(batch);
     const raw = Buffer.concat(batch.payloads, batch.bytes);
     const gzip = this.#c.compression === 'gzip';
-    const body = gzip ? await gzipAsync(raw) : raw;
+    const body = gzip ? await gzipAsync(raw, GZIP_OPTIONS) : raw;
     const backoff = new Backoff(this.#c.retry);
     for (let attempt = 0; ; attempt++) {
       if (this.#stop.signal.aborted) return; // closing: resent after the next start, same id
+      if (attempt > 0 && batch.firstSeq < this.#log.firstSeq) {
+        // onFull='drop_oldest' deleted the start of this batch while it waited (and counted it as
+        // dropped): forget the batch; what is left on disk is read again as a new batch.
+        this.#reader?.reset();
+        return;
+      }
       this.#state = attempt === 0 ? 'sending' : 'retrying';
       this.#n.requests++;
       if (attempt > 0) this.#n.retries++;

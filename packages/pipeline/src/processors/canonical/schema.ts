@@ -14,7 +14,7 @@
  * - existing schema_errors (from the SDK) are kept, new ones appended;
  * - every value is made a valid OTLP AnyValue again.
  */
-import { tableFor, validate } from '@jobscope/core/schemas';
+import { coerce, takeProblem, tableFor, validate, type FieldTable } from '@jobscope/core/schemas';
 import type { AnyValue, Attributes } from '@jobscope/otlp';
 import { toAnyValue } from '../../receivers/shared/structured-log.js';
 
@@ -30,6 +30,7 @@ export interface SchemaResult {
 
 export function normalizeWithSchema(serviceType: string, attrs: Attributes): SchemaResult {
   const table = tableFor(serviceType);
+  if (alreadyValid(table, attrs)) return { attributes: attrs, errors: 0 };
   // Aliases first, then canonical keys: validate() lets the later key win.
   const aliased: [string, AnyValue][] = [];
   const canonical: [string, AnyValue][] = [];
@@ -53,6 +54,24 @@ export function normalizeWithSchema(serviceType: string, attrs: Attributes): Sch
   for (const [k, v] of kept) if (!Object.hasOwn(result, k)) result[k] = v;
   if (found.length > 0) result[SCHEMA_ERRORS_ATTR] = mergeErrors(attrs[SCHEMA_ERRORS_ATTR], found);
   return { attributes: result, errors: found.length };
+}
+
+/**
+ * True when validation would change nothing: every key canonical and every
+ * typed value already of its type and in range (the common case: the SDK
+ * validated it at the call). No allocation; skips the rebuild below.
+ */
+function alreadyValid(table: FieldTable, attrs: Attributes): boolean {
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (v === null || PASS_THROUGH.has(key)) continue;
+    const e = table.lookup(key);
+    if (e.name !== key) return false;
+    if (e.spec === null) continue;
+    const c = coerce(key, e.spec, v);
+    if (takeProblem() !== undefined || c !== v) return false;
+  }
+  return true;
 }
 
 function mergeErrors(prior: AnyValue | undefined, found: readonly string[]): string[] {

@@ -5,7 +5,7 @@
  * whatever its type. Changes are made in place.
  */
 import type { AnyValue, Attributes } from '@jobscope/otlp';
-import type { CompiledPattern } from './patterns.js';
+import { gateFor, type CompiledPattern } from './patterns.js';
 
 /** Nesting deeper than this is left as it is (decoded values are finite; this bounds the stack). */
 const MAX_DEPTH = 64;
@@ -18,6 +18,7 @@ export class Scrubber {
   readonly #replacement: string;
   readonly #count: (name: string) => void;
   readonly #hits: (() => void)[];
+  readonly #gate: RegExp | null;
   /** Answers of isSecretKey (attribute keys repeat from record to record). */
   readonly #seen = new Map<string, boolean>();
 
@@ -27,6 +28,7 @@ export class Scrubber {
     this.#replacement = replacement;
     this.#count = count;
     this.#hits = patterns.map((p) => () => count(p.name));
+    this.#gate = gateFor(patterns);
   }
 
   /** True when the key names a secret: the whole key, or its last dotted segment (http.request.header.authorization). */
@@ -42,6 +44,7 @@ export class Scrubber {
   }
 
   string(s: string): string {
+    if (this.#gate !== null && !this.#gate.test(s)) return s;
     let out = s;
     for (let i = 0; i < this.#patterns.length; i++) out = this.#patterns[i]!.apply(out, this.#hits[i]!);
     return out;

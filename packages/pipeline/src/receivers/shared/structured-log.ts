@@ -31,15 +31,17 @@ export function nowNanos(): string {
 /** A time value (seconds / ms / ns number, numeric or date string) in ns, or '' when unusable. */
 export function toNanos(v: unknown): string {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
+    // string arithmetic where the value is an exact integer (the common cases: ms and s); BigInt otherwise
     if (v > 1e17) return BigInt(Math.trunc(v)).toString(); // already ns
-    if (v > 1e14) return (BigInt(Math.trunc(v)) * 1000n).toString(); // µs
-    if (v > 1e11) return (BigInt(Math.round(v * 1000)) * 1000n).toString(); // ms
-    return (BigInt(Math.round(v * 1e6)) * 1000n).toString(); // s (with fraction)
+    if (v > 1e14) return Number.isInteger(v) ? `${v}000` : (BigInt(Math.trunc(v)) * 1000n).toString(); // µs
+    if (v > 1e11) return Number.isInteger(v) ? `${v}000000` : `${Math.round(v * 1000)}000`; // ms
+    if (Number.isInteger(v)) return `${v}000000000`; // s
+    return `${Math.round(v * 1e6)}000`; // s with a fraction, to the µs
   }
   if (typeof v === 'string' && v !== '') {
     if (/^\d+(\.\d+)?$/.test(v)) return toNanos(Number(v));
     const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return (BigInt(ms) * 1_000_000n).toString();
+    if (Number.isFinite(ms) && ms > 0) return `${ms}000000`;
   }
   return '';
 }
