@@ -16,25 +16,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fluent from 'fluent-logger';
 import { startTestServer, type TestServer } from '@jobscope/server/testkit';
-import { startAgentProcess, waitFor, type AgentProcess } from '../testing/agent-process.js';
+import { freePort, startAgentProcess, waitFor, type AgentProcess } from '../testing/agent-process.js';
 
 const MAX_BYTES = 256 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const portOf = (a: string | undefined): number => Number(a!.split(':').pop());
 

@@ -6,22 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '@jobscope/server/testkit';
-import { startAgentProcess, waitFor } from '../testing/agent-process.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startAgentProcess, waitFor } from '../testing/agent-process.js';
 
 test('server down: records wait on disk and arrive after it is back', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jobscope-agent-down-'));
