@@ -24,7 +24,11 @@ const HEX = /^[0-9a-fA-F]*$/;
 const MAX_DEPTH = 64;
 
 export function encodeLogsProto(req: ExportLogsServiceRequest): Uint8Array {
-  const w = Writer.create();
+  return writeLogsProto(Writer.create(), req).finish();
+}
+
+/** Appends the request's bytes to `w` (which may hold a prefix already: one buffer, no copy). */
+export function writeLogsProto(w: W, req: ExportLogsServiceRequest): W {
   for (const rl of req.resourceLogs) {
     w.uint32(tag(1, LEN)).fork();
     resource(w, rl.resource);
@@ -38,7 +42,7 @@ export function encodeLogsProto(req: ExportLogsServiceRequest): Uint8Array {
     if (rl.schemaUrl !== '') w.uint32(tag(3, LEN)).string(rl.schemaUrl);
     w.ldelim();
   }
-  return w.finish();
+  return w;
 }
 
 function resource(w: W, r: Resource): void {

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       log(`memory: filling ${(MEMORY_BYTES / 1024 ** 2).toFixed(0)} MiB with the destination down…`);
       const m: MemoryRun = await memoryWhileBuffered(tmp, MEMORY_BYTES);
       result.memory = m;
-      log(`memory: peak RSS ${(Math.max(m.peakRssFilling, m.rssFull, m.peakRssRestart) / 1024 ** 2).toFixed(1)} MiB`);
+      log(`memory: peak RSS with the backlog waiting ${(Math.max(m.peakRssSteady, m.peakRssRestart) / 1024 ** 2).toFixed(1)} MiB`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { createAgent, resolveAgentConfig, type AgentFlags } from '@jobscope/agent';
 import { JobscopeError } from '@jobscope/core';
 import { CliError, parse, type Command } from '../command.js';
@@ -63,6 +64,7 @@ export const agentCommand: Command = {
       if (e instanceof JobscopeError) throw new CliError(e.message);
       throw e;
     }
+    if (process.env.JOBSCOPE_V8_FLAGS) v8.setFlagsFromString(process.env.JOBSCOPE_V8_FLAGS);
     const agent = createAgent(config);
     let addresses;
     try {

@@ -27,3 +27,15 @@ test('garbage is refused, not misread', () => {
   rec[1] = 7;
   assert.throws(() => readTelemetryHeader(rec), /unknown signal/);
 });
+
+test('other signals: header and payload too', () => {
+  const span = {
+    traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceState: '', parentSpanId: '', flags: 0, name: 's', kind: 1,
+    startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: {}, droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [],
+    droppedLinksCount: 0, status: { message: '', code: 0 },
+  };
+  const request = { resourceSpans: [{ resource: { attributes: {}, droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope: { name: '', version: '', attributes: {}, droppedAttributesCount: 0 }, schemaUrl: '', spans: [span, span] }] }] };
+  const rec = encodeTelemetryRecord({ signal: 'traces', request }, 7);
+  assert.deepEqual(readTelemetryHeader(rec), { signal: 'traces', receivedAtMs: 7, items: 2 });
+  assert.equal(decodeRequest('traces', telemetryPayload(rec), 'protobuf').resourceSpans[0]!.scopeSpans[0]!.spans.length, 2);
+});

@@ -12,7 +12,8 @@
  * request. The DiskLog frames and checksums each record.
  */
 import { PermanentError } from '@jobscope/core';
-import { encodeRequest, type Signal } from '@jobscope/otlp';
+import protobuf from 'protobufjs';
+import { encodeRequest, writeLogsProto, type ExportLogsServiceRequest, type Signal } from '@jobscope/otlp';
 import { itemCount, type Telemetry } from '../telemetry.js';
 
 export const TELEMETRY_RECORD_VERSION = 1;
@@ -29,7 +30,15 @@ export interface TelemetryRecordHeader {
 
 /** The buffer record of `t` (throws PermanentError if the request cannot be encoded). */
 export function encodeTelemetryRecord(t: Telemetry, receivedAtMs: number = Date.now()): Buffer {
-  const body = encodeRequest(t.signal, t.request, 'protobuf');
+  if (t.signal === 'logs') {
+    // header and body written by one Writer: one allocation, no copy (logs are the hot path).
+    // uint32 of a value < 128 is one byte; double and fixed32 are little-endian, as the layout says.
+    const w = protobuf.Writer.create()
+      .uint32(TELEMETRY_RECORD_VERSION).uint32(0).double(receivedAtMs).fixed32(Math.min(itemCount(t), 0xffffffff));
+    const bytes = writeLogsProto(w, t.request as ExportLogsServiceRequest).finish();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+  const body = encodeRequest<Signal>(t.signal, t.request, 'protobuf');
   const out = Buffer.allocUnsafe(TELEMETRY_HEADER_BYTES + body.length);
   out[0] = TELEMETRY_RECORD_VERSION;
   out[1] = SIGNALS.indexOf(t.signal);
