@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +26,10 @@ function sendRaw(address: string, bytes: Buffer): Promise<'closed' | 'open'> {
 test('garbage on every receiver: 4xx or a closed connection, and the agent stays up', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jobscope-agent-garbage-'));
   const server = await startTestServer();
+  const logs = join(dir, 'logs');
+  mkdirSync(logs);
   const agent = await startAgentProcess(['--server', server.url, '--buffer', join(dir, 'buf'), '--http-port', '0', '--otlp-port', '0',
-    '--forward-port', '0', '--health-port', '0', '--quiet']);
+    '--forward-port', '0', '--health-port', '0', '--tail', join(logs, '*.log'), '--quiet']);
   try {
     const http = `http://${agent.addresses.http}`;
     const otlp = `http://${agent.addresses.otlp}`;
@@ -52,6 +54,15 @@ test('garbage on every receiver: 4xx or a closed connection, and the agent stays
     const random = Buffer.alloc(4096);
     for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + 13) & 0xff;
     assert.equal(await sendRaw(fwd, random), 'closed');
+
+    // file tail: binary garbage, invalid UTF-8, a 3 MB line, broken JSON — then a good line
+    const file = join(logs, 'garbage-out.log');
+    appendFileSync(file, Buffer.concat([random, Buffer.from([0xff, 0xfe, 0x00, 0x0a]), Buffer.alloc(3 * 1024 * 1024, 0x41), Buffer.from('\n{"message": "half\n')]));
+    appendFileSync(file, `${JSON.stringify({ message: 'good line after garbage', job_id: 'job-agent-garbage-tail' })}\n`);
+    await waitFor(async () => {
+      const r = await server.server.store.query<{ n: number }>("SELECT count() AS n FROM otel_logs WHERE JobId = 'job-agent-garbage-tail'");
+      return Number(r[0]!.n) === 1;
+    }, 30_000, 'the good tailed line');
 
     // still up, and still delivering
     const health = await fetch(`http://${agent.addresses.health}/healthz`);

@@ -82,6 +82,8 @@ class Exporter implements OtlpHttpExporter {
   readonly #abort = new AbortController();
   #cursor: DiskLogCursor | null = null;
   #reader: BatchReader | null = null;
+  /** Records of the batch whose ack is being persisted (see stats()). */
+  #ackingRecords = 0;
   #starting: Promise<void> | null = null;
   #loop: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
@@ -159,7 +161,9 @@ class Exporter implements OtlpHttpExporter {
   }
 
   stats(): OtlpHttpExporterStats {
-    const pending = this.#cursor ? this.#cursor.pending : (this.#log.stats().cursors[this.#c.name]?.pending ?? 0);
+    // A batch whose ack is being written still counts as pending, so that pending reaches 0 only
+    // once sentRecords/sentItems include it (a scrape never sees neither).
+    const pending = (this.#cursor ? this.#cursor.pending : (this.#log.stats().cursors[this.#c.name]?.pending ?? 0)) + this.#ackingRecords;
     const oldest = this.#current?.oldestReceivedAtMs ?? this.#reader?.oldestUnsentAtMs ?? null;
     return {
       ...this.#n,
@@ -236,7 +240,9 @@ class Exporter implements OtlpHttpExporter {
         if (!(await this.#pause(delay))) return;
         continue;
       }
-      if (await this.#ack(batch)) {
+      this.#ackingRecords = batch.records;
+      const acked = await this.#ack(batch).finally(() => { this.#ackingRecords = 0; });
+      if (acked) {
         this.#n.sentRecords += batch.records - batch.unreadable;
         this.#n.droppedRecords += batch.unreadable;
         this.#n.sentItems += batch.items;
