@@ -1,0 +1,98 @@
+/**
+ * The job queue of the simulated fleet: the original's contract (mission
+ * brief): hash `job:{id}`, sorted set `jobs:pending` scored by priority then
+ * age, workers claiming atomically, retries up to `max_retries`, progress
+ * on pub/sub, completed/failed job records. Two implementations with the
+ * same semantics: RedisQueue (real Redis, the default) and MemoryQueue
+ * (in-process, only where no Redis can be had).
+ */
+import type { ErrorType, JobStatus } from '@jobscope/core';
+
+export interface JobSpec {
+  service_type: string;
+  model?: string;
+  payload?: Record<string, unknown>;
+  /** Higher runs first; default 0. */
+  priority?: number;
+  /** Retries after the first attempt; default 3. */
+  max_retries?: number;
+  webhook_url?: string;
+  /** W3C trace context carried with the job (traces issue). */
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  service_type: string;
+  model: string;
+  payload: Record<string, unknown>;
+  priority: number;
+  max_retries: number;
+  /** Claims so far (1 on the first attempt). */
+  attempts: number;
+  status: JobStatus;
+  webhook_url: string;
+  traceparent: string;
+  tracestate: string;
+  /** ms since the epoch; 0 when not yet. */
+  submitted_at: number;
+  /** Last time it entered jobs:pending (submit or retry). */
+  queued_at: number;
+  claimed_at: number;
+  started_at: number;
+  finished_at: number;
+  machine_id: string;
+  worker_id: string;
+  progress: number;
+  error: string;
+  error_type: ErrorType | '';
+  result: Record<string, unknown> | null;
+}
+
+export interface WorkerIdentity {
+  machineId: string;
+  workerId: string;
+  /** Service types this worker's connectors can run. */
+  serviceTypes: readonly string[];
+}
+
+export interface ProgressMessage {
+  jobId: string;
+  progress: number;
+  step?: number;
+  totalSteps?: number;
+  message?: string;
+}
+
+export interface FailureInfo {
+  message: string;
+  errorType: ErrorType;
+  retryable: boolean;
+}
+
+export interface JobQueue {
+  readonly kind: 'redis' | 'memory';
+  /** Stores job:{id} (status queued) and adds it to jobs:pending. */
+  submit(spec: JobSpec): Promise<JobRecord>;
+  /** Atomically takes the best pending job a worker can run (status assigned, attempts + 1), or null. */
+  claim(worker: WorkerIdentity): Promise<JobRecord | null>;
+  /** assigned → in_progress. */
+  start(jobId: string): Promise<void>;
+  /** Records progress on the job and publishes it (channel `jobs:progress`). */
+  progress(msg: ProgressMessage): Promise<void>;
+  complete(jobId: string, result: Record<string, unknown>): Promise<JobRecord>;
+  /**
+   * A failed attempt: back to jobs:pending (status queued) when retryable and
+   * attempts <= max_retries, else failed for good. `retried` says which.
+   */
+  fail(jobId: string, failure: FailureInfo): Promise<{ record: JobRecord; retried: boolean }>;
+  /** queued/assigned/in_progress → cancelled (removed from jobs:pending); false when already finished. */
+  cancel(jobId: string): Promise<boolean>;
+  get(jobId: string): Promise<JobRecord | null>;
+  /** Jobs waiting in jobs:pending. */
+  depth(): Promise<number>;
+  /** Calls back for every progress message until the returned function is called. */
+  onProgress(cb: (msg: ProgressMessage) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

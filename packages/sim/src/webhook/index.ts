@@ -1,0 +1,2 @@
+export { createWebhookDeliverer, type WebhookDeliverer, type WebhookOptions } from './deliverer.js';
+export { createWebhookReceiver, type WebhookReceiver } from './receiver.js';
