@@ -46,7 +46,12 @@ export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | 
 }
 
 /** Starts the server and stops it cleanly on SIGINT/SIGTERM. */
-export async function runServer(config: ServerConfig, onReady?: (url: string, s: JobscopeServer) => Promise<void> | void): Promise<number> {
+export async function runServer(
+  config: ServerConfig,
+  onReady?: (url: string, s: JobscopeServer) => Promise<void> | void,
+  /** Runs on SIGINT/SIGTERM before the server closes (the demo fleet stops first). */
+  beforeClose?: () => Promise<void>,
+): Promise<number> {
   let server: JobscopeServer;
   try {
     server = await createServer(config);
@@ -61,7 +66,8 @@ export async function runServer(config: ServerConfig, onReady?: (url: string, s:
   await new Promise<void>((resolve) => {
     const stop = (sig: string): void => {
       process.stderr.write(`jobscope: ${sig} received, flushing and stopping…\n`);
-      server.close().then(resolve, (err: Error) => {
+      (beforeClose ? beforeClose().catch((err: Error) => { process.stderr.write(`jobscope: ${err.message}\n`); }) : Promise.resolve())
+        .then(() => server.close()).then(resolve, (err: Error) => {
         process.stderr.write(`jobscope: error while stopping: ${err.message}\n`);
         resolve();
       });

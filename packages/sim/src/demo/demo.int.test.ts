@@ -1,0 +1,59 @@
+/**
+ * The demo end to end: real Redis, one agent per machine, a real server.
+ * The fleet's data arrives at the server through the agents, jobs reach
+ * final states there, and the scheduled GPU OOM leaves its mark: the sick
+ * machine's failures are error_type=memory.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer } from '@jobscope/server/testkit';
+import { startDemo } from './demo.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('the demo fills a real server through per-machine agents, and the OOM scenario shows as memory failures', { timeout: 150_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jobscope-demo-'));
+  const server = await startTestServer();
+  const faults: string[] = [];
+  const demo = await startDemo({
+    serverUrl: server.url, dataDir: dir, machines: 2, workersPerMachine: 3, rate: 20, scenario: 'gpu_oom', seed: 'demo-test',
+    durationScale: 0.02, faultDelayMs: 0, faultDurationMs: 600_000, onFault: (f) => faults.push(`${f.name}@${f.machineId}`),
+  });
+  try {
+    assert.match(demo.queueDescription, /redis-server started/);
+    assert.equal(demo.agents.length, 3, 'one agent per machine and one for the API service');
+    await sleep(12_000);
+    const q = async <T>(sql: string): Promise<T[]> => await server.server.store.query<T>(sql);
+    const jobs = await (async () => {
+      for (let i = 0; i < 60; i++) {
+        const body = await (await fetch(`${server.url}/api/jobs?limit=1000`)).json() as { rows: { status: string; attempts: number }[] };
+        if (body.rows.length > 20 && body.rows.some((r) => r.status === 'completed') && body.rows.some((r) => r.status === 'failed')) return body.rows;
+        await sleep(500);
+      }
+      return [];
+    })();
+    assert.ok(jobs.length > 20, `jobs at the server (${jobs.length})`);
+    const events = await q<{ e: string; n: number }>('SELECT EventType AS e, count() AS n FROM otel_logs GROUP BY e');
+    const seen = new Set(events.map((r) => r.e));
+    for (const e of ['job_submitted', 'job_received', 'job_started', 'job_progress', 'job_completed', 'job_failed', 'worker_registered', 'machine_started']) {
+      assert.ok(seen.has(e), `${e} at the server`);
+    }
+    assert.equal(faults.length, 1);
+    const sick = faults[0]!.split('@')[1]!;
+    const failures = await q<{ machine: string; memory: number; n: number }>(
+      "SELECT MachineId AS machine, countIf(LogAttributes['error_type'] = 'memory') AS memory, count() AS n FROM otel_logs WHERE EventType = 'job_failed' AND ServiceType IN ('comfyui', 'a1111') GROUP BY machine",
+    );
+    const sickRow = failures.find((r) => r.machine === sick);
+    assert.ok(sickRow && Number(sickRow.n) > 0, `the OOM machine ${sick} has GPU failures`);
+    assert.ok(Number(sickRow.memory) / Number(sickRow.n) > 0.8, 'and they are error_type=memory');
+    const agentsSeen = await q<{ n: number }>("SELECT count() AS n FROM otel_logs WHERE ResourceAttributes['jobscope.agent.version'] != ''");
+    assert.ok(Number(agentsSeen[0]!.n) > 0, 'records came through the agents');
+  } finally {
+    await demo.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

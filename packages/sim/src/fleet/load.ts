@@ -1,0 +1,74 @@
+/**
+ * The job stream of the simulated fleet: submissions through the API
+ * service's queue at `rate` jobs/s (Poisson arrivals), a mix of service
+ * types and models, priorities and a webhook for most jobs.
+ */
+import type { ConnectorLogger } from '@jobscope/sdk';
+import { connectorFor, SERVICE_TYPES } from '../connectors/index.js';
+import type { JobQueue } from '../queue/types.js';
+import type { Rng } from '../random/index.js';
+
+const MIX: Readonly<Record<string, number>> = { comfyui: 0.35, 'openai-text': 0.2, 'openai-image': 0.1, a1111: 0.15, simulation: 0.1, rest: 0.1 };
+
+export interface LoadOptions {
+  queue: JobQueue;
+  /** The API service's logger (job_submitted). */
+  logger: ConnectorLogger;
+  rng: Rng;
+  /** Jobs per second (Poisson). */
+  rate: number;
+  webhookBase: string | null;
+  serviceTypes?: readonly string[];
+}
+
+export class LoadGenerator {
+  readonly #o: LoadOptions;
+  #timer: NodeJS.Timeout | null = null;
+  #submitted = 0;
+  #errors = 0;
+
+  constructor(o: LoadOptions) {
+    this.#o = o;
+  }
+
+  get submitted(): number { return this.#submitted; }
+  get errors(): number { return this.#errors; }
+
+  start(): void {
+    if (this.#timer || this.#o.rate <= 0) return;
+    const next = (): void => {
+      const gap = -Math.log(1 - this.#o.rng.next()) / this.#o.rate * 1000;
+      this.#timer = setTimeout(() => { void this.submitOne().finally(next); }, gap);
+      this.#timer.unref();
+    };
+    next();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  async submitOne(): Promise<void> {
+    const o = this.#o;
+    const types = o.serviceTypes ?? SERVICE_TYPES;
+    const weights: Record<string, number> = {};
+    for (const t of types) weights[t] = MIX[t] ?? 0.1;
+    const serviceType = o.rng.weighted(weights);
+    const models = connectorFor(serviceType).models;
+    try {
+      const job = await o.queue.submit({
+        service_type: serviceType,
+        model: models.length > 0 ? o.rng.pick(models as string[]) : '',
+        priority: o.rng.chance(0.1) ? 5 : 0,
+        max_retries: 3,
+        payload: { prompt: `demo job ${this.#submitted}` },
+        ...(o.webhookBase && o.rng.chance(0.8) ? { webhook_url: `${o.webhookBase}/hooks/demo` } : {}),
+      });
+      o.logger.jobSubmitted(job.id, { service_type: job.service_type, model: job.model, priority: job.priority, max_retries: job.max_retries });
+      this.#submitted++;
+    } catch {
+      this.#errors++;
+    }
+  }
+}
