@@ -20,6 +20,9 @@ Options:
   --token TOKEN             its bearer token
   --no-agents               workers send to the server directly (no per-machine agents)
   --time-scale X            real time per simulated time (default 0.25: jobs 4× faster)
+  --load                    load mode for benchmarks: 8 machines × 6 workers, 300 jobs/s,
+                            time scale 0.01, no faults (thousands of events per second);
+                            explicit options override it
   --seed S                  reproducible runs
   --data DIR                data directory of the embedded server and the demo (default ./jobscope-data)
   --port N                  port of the embedded server (default 4318, env PORT)
@@ -29,7 +32,11 @@ const OPTIONS = {
   machines: { type: 'string' }, 'workers-per-machine': { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
   scenario: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' }, 'no-agents': { type: 'boolean' },
   'time-scale': { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' },
+  load: { type: 'boolean' },
 } as const;
+
+/** --load: a fleet big and fast enough for thousands of events per second. */
+const LOAD_PRESET = { machines: '8', 'workers-per-machine': '6', rate: '300', 'time-scale': '0.01', scenario: 'none' } as const;
 
 function positive(v: string | undefined, name: string, fallback: number, max: number): number {
   if (v === undefined) return fallback;
@@ -71,6 +78,7 @@ export function demoBanner(d: Demo, o: DemoOptions): string {
   return [
     `  fleet:    ${o.machines} machines × ${Array.isArray(w) ? `${w[0]}-${w[1]}` : String(w)} workers, ${o.rate} jobs/s, scenario ${o.scenario}${o.agents ? ', one agent per machine' : ''}`,
     `  queue:    ${d.queueDescription}`,
+    `  api:      POST ${d.apiUrl}/api/jobs {"service_type":"comfyui"}   ·   GET ${d.apiUrl}/api/jobs/<id>`,
   ].join('\n') + '\n';
 }
 
@@ -80,7 +88,7 @@ export const demoCommand: Command = {
     const p = parse(argv, OPTIONS, USAGE);
     if (!p) return 0;
     if (p.positionals.length > 0) throw new CliError(`unexpected argument '${p.positionals[0]}'\n\n${USAGE}`);
-    const v = p.values;
+    const v = p.values.load ? { ...LOAD_PRESET, ...p.values } : p.values;
     const durationMs = v.duration ? parseDuration(v.duration) : undefined;
     const onFault = (f: { name: string; machineId?: string; model?: string }): void => {
       process.stderr.write(`jobscope demo: fault ${f.name}${f.machineId ? ` on ${f.machineId}` : ''}${f.model ? ` for ${f.model}` : ''}\n`);

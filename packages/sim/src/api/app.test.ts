@@ -21,6 +21,12 @@ test('POST /api/jobs queues a job and logs job_submitted; GET reads it back; bad
   assert.equal(line?.job_id, job.id);
   assert.equal(line?.service_type, 'comfyui');
   assert.equal((await app.inject({ method: 'GET', url: '/api/jobs/nope' })).statusCode, 404);
+  const cancelled = await app.inject({ method: 'DELETE', url: `/api/jobs/${job.id}` });
+  assert.equal(cancelled.statusCode, 200);
+  assert.equal((cancelled.json() as { status: string }).status, 'cancelled');
+  assert.equal(sink.records().find((l) => l.event_type === 'job_cancelled')?.job_id, job.id);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/api/jobs/${job.id}` })).statusCode, 409, 'already finished');
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/jobs/nope' })).statusCode, 404);
   for (const payload of [{}, { service_type: '' }, { service_type: 'x', priority: 1.5 }, { service_type: 'x', max_retries: -1 }, { service_type: 'x', webhook_url: 'ftp://x' }, [1]]) {
     const bad = await app.inject({ method: 'POST', url: '/api/jobs', payload });
     assert.equal(bad.statusCode, 400, JSON.stringify(payload));

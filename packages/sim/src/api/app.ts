@@ -2,6 +2,7 @@
  * The simulated fleet's API service: clients submit jobs and read them back.
  *   POST /api/jobs      {service_type, model?, payload?, priority?, max_retries?, webhook_url?} → 201 the job
  *   GET  /api/jobs/:id  → the job record (404 when unknown)
+ *   DELETE /api/jobs/:id → cancels a job not yet finished (409 when it is; job_cancelled)
  * Each submission is logged as `job_submitted` through ConnectorLogger, as
  * the original API server did; the queue does the rest.
  */
@@ -39,6 +40,16 @@ export function createApiApp(o: ApiOptions): FastifyInstance {
     const job = await o.queue.get(req.params.id);
     if (!job) throw new JobscopeError('JS_NOT_FOUND', `no job ${req.params.id}`);
     return job;
+  });
+  app.delete<{ Params: { id: string } }>('/api/jobs/:id', async (req, reply) => {
+    const job = await o.queue.get(req.params.id);
+    if (!job) throw new JobscopeError('JS_NOT_FOUND', `no job ${req.params.id}`);
+    if (!(await o.queue.cancel(job.id))) {
+      reply.code(409);
+      return { error: 'JS_CONFLICT', message: `job ${job.id} is already ${job.status}` };
+    }
+    o.logger.jobCancelled(job.id, 'cancelled by the client', { service_type: job.service_type, model: job.model, previous_status: job.status });
+    return await o.queue.get(job.id);
   });
   return app;
 }

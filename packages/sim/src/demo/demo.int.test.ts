@@ -49,6 +49,19 @@ test('the demo fills a real server through per-machine agents, and the OOM scena
     const sickRow = failures.find((r) => r.machine === sick);
     assert.ok(sickRow && Number(sickRow.n) > 0, `the OOM machine ${sick} has GPU failures`);
     assert.ok(Number(sickRow.memory) / Number(sickRow.n) > 0.8, 'and they are error_type=memory');
+    // the API service takes a job of our own, and a worker runs it to the end
+    const posted = await fetch(`${demo.apiUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service_type: 'rest', max_retries: 0 }) });
+    assert.equal(posted.status, 201);
+    const mine = (await posted.json()) as { id: string };
+    const final = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const j = (await (await fetch(`${demo.apiUrl}/api/jobs/${mine.id}`)).json()) as { status: string };
+        if (j.status === 'completed' || j.status === 'failed') return j.status;
+        await sleep(100);
+      }
+      return 'stuck';
+    })();
+    assert.ok(final === 'completed' || final === 'failed', `our job finished (${final})`);
     const agentsSeen = await q<{ n: number }>("SELECT count() AS n FROM otel_logs WHERE ResourceAttributes['jobscope.agent.version'] != ''");
     assert.ok(Number(agentsSeen[0]!.n) > 0, 'records came through the agents');
   } finally {

@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAgent, defaultAgentConfig, type Agent } from '@jobscope/agent';
 import { createExporter, type Exporter, type LineSink } from '@jobscope/sdk';
+import { ConnectorLogger } from '@jobscope/sdk';
+import { createApiApp } from '../api/app.js';
 import { Fleet } from '../fleet/fleet.js';
 import type { ScenarioName, ScheduledFault } from '../fleet/scenario.js';
 import { createWebhookReceiver } from '../webhook/index.js';
@@ -25,6 +27,8 @@ export interface DemoOptions {
   /** One agent per machine (default true); false: workers send to the server directly. */
   agents?: boolean;
   redisUrl?: string;
+  /** Port of the API service (default: any free one). */
+  apiPort?: number;
   seed?: string;
   durationScale?: number;
   faultDelayMs?: number;
@@ -34,6 +38,8 @@ export interface DemoOptions {
 
 export interface Demo {
   fleet: Fleet;
+  /** The API service: POST /api/jobs, GET /api/jobs/:id. */
+  apiUrl: string;
   queueDescription: string;
   agents: string[];
   webhookUrl: string;
@@ -73,12 +79,20 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   };
   const sinks = new Map<string, LineSink>();
   const machines = o.machines ?? 3;
+  // each exporter (one per machine here, one per process in real life) hooks process exit to spool
+  process.setMaxListeners(Math.max(process.getMaxListeners(), machines + 16));
   for (let i = 0; i < machines; i++) {
     const id = `machine-${String(i + 1).padStart(2, '0')}`;
     sinks.set(id, await exporterTo(id, `${id}-workers`));
   }
   const serviceSink = await exporterTo('api-server', 'api-server');
+  const api = createApiApp({
+    queue: q.queue,
+    logger: new ConnectorLogger({ machineId: 'api-server', workerId: 'api-server-http', serviceType: 'api', connectorId: 'api', sink: serviceSink }),
+  });
+  const apiUrl = await api.listen({ host: '127.0.0.1', port: o.apiPort ?? 0 });
   const fleet = new Fleet({
+    apiUrl,
     queue: q.queue, machines, workersPerMachine: o.workersPerMachine ?? [2, 4],
     sinkFor: (id) => sinks.get(id) as LineSink, serviceSink, rate: o.rate ?? 2, scenario: o.scenario ?? 'random',
     webhookBase: webhookUrl, durationScale: o.durationScale ?? 0.25,
@@ -90,10 +104,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   fleet.start();
   let stopping: Promise<void> | null = null;
   return {
-    fleet, queueDescription: q.description, agents: agents.map((_, i) => `agent ${i + 1}`), webhookUrl,
+    fleet, apiUrl, queueDescription: q.description, agents: agents.map((_, i) => `agent ${i + 1}`), webhookUrl,
     stop() {
       stopping ??= (async () => {
         await fleet.stop();
+        await api.close();
         await Promise.allSettled(exporters.map((e) => e.close()));
         await Promise.allSettled(agents.map((a) => a.close({ deadlineMs: 3000 })));
         await receiver.app.close();

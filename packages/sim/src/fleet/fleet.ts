@@ -37,6 +37,10 @@ export interface FleetOptions {
   faultDurationMs?: number;
   /** Called for each fault as it starts (the demo prints it). */
   onFault?(f: ScheduledFault): void;
+  /** Submit jobs through the API service at this URL (default: straight on the queue). */
+  apiUrl?: string;
+  /** Machine health checks every this many ms (default 15 s). */
+  healthCheckMs?: number;
 }
 
 export interface FleetStats { machines: number; workers: number; submitted: number; completed: number; failed: number; faults: ScheduledFault[] }
@@ -60,7 +64,9 @@ export class Fleet {
     this.#o = o;
     this.#rng = createRng(o.seed ?? 'jobscope-demo');
     this.#api = new ConnectorLogger({ machineId: 'api-server', workerId: 'api-server-0', serviceType: 'api', connectorId: 'api', sink: o.serviceSink });
-    this.#load = new LoadGenerator({ queue: o.queue, logger: this.#api, rng: this.#rng.fork('load'), rate: o.rate, webhookBase: o.webhookBase });
+    this.#load = new LoadGenerator({
+      queue: o.queue, logger: this.#api, rng: this.#rng.fork('load'), rate: o.rate, webhookBase: o.webhookBase, ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}),
+    });
   }
 
   get machineIds(): string[] { return this.#machines.map((m) => m.id); }
@@ -88,7 +94,7 @@ export class Fleet {
   async stop(): Promise<void> {
     this.#load.stop();
     this.#sleeper.stop(); // jobs in flight finish at once
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) clearTimeout(t); // intervals too (same handle type)
     await Promise.all(this.#machines.map(async (m) => {
       await Promise.all(m.workers.map((w) => w.stop()));
       if (!m.crashed) m.logger.machineStopped('shutdown');
@@ -105,6 +111,13 @@ export class Fleet {
   #startMachine(m: Machine): void {
     m.crashed = false;
     m.logger.machineStarted({ workers: 0 });
+    const health = setInterval(() => {
+      if (m.crashed) { clearInterval(health); return; }
+      const busy = m.workers.filter((w) => w.busy).length;
+      m.logger.healthCheck('healthy', { workers: m.workers.length, busy_workers: busy, gpu_oom: this.faults.has('gpu_oom', { machineId: m.id }) });
+    }, this.#o.healthCheckMs ?? 15_000);
+    health.unref();
+    this.#timers.push(health);
     const w = this.#o.workersPerMachine;
     const count = typeof w === 'number' ? w : this.#rng.int(w[0], w[1]);
     const webhook = this.#o.webhookBase ? createWebhookDeliverer({ logger: this.#api, sleep: this.#sleeper.sleep }) : null;

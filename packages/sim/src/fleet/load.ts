@@ -19,6 +19,8 @@ export interface LoadOptions {
   rate: number;
   webhookBase: string | null;
   serviceTypes?: readonly string[];
+  /** Submit through the API service over HTTP (it logs job_submitted); else straight on the queue. */
+  apiUrl?: string;
 }
 
 export class LoadGenerator {
@@ -57,15 +59,27 @@ export class LoadGenerator {
     const serviceType = o.rng.weighted(weights);
     const models = connectorFor(serviceType).models;
     try {
-      const job = await o.queue.submit({
+      const spec = {
         service_type: serviceType,
         model: models.length > 0 ? o.rng.pick(models as string[]) : '',
         priority: o.rng.chance(0.1) ? 5 : 0,
         max_retries: 3,
         payload: { prompt: `demo job ${this.#submitted}` },
         ...(o.webhookBase && o.rng.chance(0.8) ? { webhook_url: `${o.webhookBase}/hooks/demo` } : {}),
-      });
-      o.logger.jobSubmitted(job.id, { service_type: job.service_type, model: job.model, priority: job.priority, max_retries: job.max_retries });
+      };
+      if (o.apiUrl) {
+        const r = await fetch(`${o.apiUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+        const job = (await r.json()) as { id?: string };
+        if (r.status !== 201 || !job.id) throw new Error(`API answered ${r.status}`);
+        // a client changes its mind now and then (1 %): the job is cancelled, wherever it is by then
+        if (o.rng.chance(0.01)) {
+          const t = setTimeout(() => { void fetch(`${o.apiUrl}/api/jobs/${job.id}`, { method: 'DELETE' }).then((x) => x.arrayBuffer()).catch(() => {}); }, 50);
+          t.unref();
+        }
+      } else {
+        const job = await o.queue.submit(spec);
+        o.logger.jobSubmitted(job.id, { service_type: job.service_type, model: job.model, priority: job.priority, max_retries: job.max_retries });
+      }
       this.#submitted++;
     } catch {
       this.#errors++;
