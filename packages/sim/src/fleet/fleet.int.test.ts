@@ -80,9 +80,13 @@ test('jobs of every service type run to a final state on real Redis, with retrie
     const received = events('job_received').filter((l) => l.job_id === r!.id).length;
     assert.equal(received, r!.attempts, `${r!.id}: one job_received per attempt`);
   }
-  // retries stop at max_retries: a job that failed for good after retryable failures used all its attempts
-  const exhausted = records.filter((r) => r!.status === 'failed' && r!.attempts === r!.max_retries + 1);
-  assert.ok(exhausted.length > 0, 'some jobs used every retry (the OOM machine fails most GPU jobs)');
+  // retries stop at max_retries: a job failed for good after a retryable error used every attempt
+  const retryableTypes = new Set(['timeout', 'memory', 'network', 'rate_limit', 'unknown']);
+  for (const r of records) {
+    if ((r!.status === 'failed' || r!.status === 'timeout') && retryableTypes.has(r!.error_type)) {
+      assert.equal(r!.attempts, r!.max_retries + 1, `${r!.id} (${r!.error_type}) retried up to max_retries`);
+    }
+  }
   // the OOM machine's failures are memory errors; the other machine's GPU jobs mostly succeed
   const oomFailures = events('job_failed').filter((l) => l.machine_id === 'machine-oom' && (l.service_type === 'comfyui' || l.service_type === 'a1111'));
   assert.ok(oomFailures.length > 0);

@@ -125,7 +125,10 @@ export class SimWorker {
       const { record, retried } = await o.queue.fail(job.id, { message: result.error.message, errorType, retryable: retryable(errorType) });
       log.jobFailed(job.id, result.error, { model: job.model, duration_ms: durationMs, attempt: job.attempts, max_retries: job.max_retries });
       if (retried) log.jobRetried(job.id, job.attempts + 1, { error_type: errorType, max_retries: job.max_retries });
-      else final = record;
+      else {
+        if (record.status === 'timeout') log.jobTimeout(job.id, durationMs, { model: job.model, attempt: job.attempts });
+        final = record;
+      }
     }
     if (final) {
       o.onFinished?.(final);

@@ -136,7 +136,7 @@ export function createMemoryQueue(): JobQueue {
         patch(r, { status: 'queued', queued_at: now, claimed_at: 0, started_at: 0, progress: 0, machine_id: '', worker_id: '' });
         enqueue(r);
       } else {
-        patch(r, { status: 'failed', finished_at: now });
+        patch(r, { status: f.errorType === 'timeout' ? 'timeout' : 'failed', finished_at: now });
         remember('failed', r.id);
       }
       return { record: copy(r), retried };

@@ -270,10 +270,14 @@ for (const f of factories) {
       const r = await queue.submit({ service_type: 's', max_retries: 0 });
       assert.equal(r.max_retries, 0);
       await queue.claim(worker(['s']));
-      const { record, retried } = await queue.fail(r.id, { message: 'timeout', errorType: 'timeout', retryable: true });
+      const { record, retried } = await queue.fail(r.id, { message: 'timed out after 120000 ms', errorType: 'timeout', retryable: true });
       assert.equal(retried, false);
-      assert.equal(record.status, 'failed');
+      assert.equal(record.status, 'timeout', 'a last attempt that timed out ends the job as timeout');
       assert.equal(record.attempts, 1);
+      const other = await queue.submit({ service_type: 's', max_retries: 0 });
+      await queue.claim(worker(['s']));
+      const f = await queue.fail(other.id, { message: 'ECONNRESET', errorType: 'network', retryable: true });
+      assert.equal(f.record.status, 'failed');
     });
 
     withQueue('cancel: queued, assigned and in_progress jobs; finished ones answer false', async ({ queue }) => {

@@ -97,7 +97,9 @@ if ARGV[4] == '1' and attempts <= max_retries then
   redis.call('ZADD', KEYS[2], string.format('%.17g', -priority * 1e13 + tonumber(ARGV[1])), ARGV[7])
   return reply('retried', KEYS[1])
 end
-redis.call('HSET', KEYS[1], 'status', 'failed', 'finished_at', ARGV[1])
+local final = 'failed'
+if ARGV[3] == 'timeout' then final = 'timeout' end
+redis.call('HSET', KEYS[1], 'status', final, 'finished_at', ARGV[1])
 remember(KEYS[3], ARGV[7], ARGV[5], tonumber(ARGV[6]))
 return reply('ok', KEYS[1])
 `;

@@ -84,7 +84,9 @@ export interface JobQueue {
   complete(jobId: string, result: Record<string, unknown>): Promise<JobRecord>;
   /**
    * A failed attempt: back to jobs:pending (status queued) when retryable and
-   * attempts <= max_retries, else failed for good. `retried` says which.
+   * attempts <= max_retries, else failed for good — status `timeout` when the
+   * last attempt timed out, `failed` otherwise (both kept in jobs:failed).
+   * `retried` says which.
    */
   fail(jobId: string, failure: FailureInfo): Promise<{ record: JobRecord; retried: boolean }>;
   /** queued/assigned/in_progress → cancelled (removed from jobs:pending); false when already finished. */
