@@ -33,20 +33,23 @@ test('garbage on every receiver: 4xx or a closed connection, and the agent stays
   try {
     const http = `http://${agent.addresses.http}`;
     const otlp = `http://${agent.addresses.otlp}`;
+    // A refused upload may end as a status or, when the agent answers and closes before the body is
+    // all sent, as a closed connection (0): both are what the issue asks for ("4xx or a closed connection").
     const post = (url: string, body: string | Buffer, type: string, extra: Record<string, string> = {}): Promise<number> =>
-      fetch(url, { method: 'POST', headers: { 'content-type': type, ...extra }, body }).then((r) => r.status);
+      fetch(url, { method: 'POST', headers: { 'content-type': type, ...extra }, body }).then((r) => r.status, () => 0);
+    const refused = (status: number, code: number): void => assert.ok(status === code || status === 0, `${status} is ${code} or a closed connection`);
 
     // Fluent Bit HTTP input
     assert.equal(await post(`${http}/t`, '{"message": "unterminated', 'application/json'), 400);
     assert.equal(await post(`${http}/t`, '[1, 2, 3]', 'application/json'), 400);
     assert.equal(await post(`${http}/t`, 'hello', 'text/plain'), 415);
     assert.equal(await post(`${http}/t`, Buffer.from('not gzip at all'), 'application/json', { 'content-encoding': 'gzip' }), 400);
-    assert.equal(await post(`${http}/t`, Buffer.alloc(17 * 1024 * 1024, 0x20), 'application/json'), 413);
+    refused(await post(`${http}/t`, Buffer.alloc(17 * 1024 * 1024, 0x20), 'application/json'), 413);
     // OTLP/HTTP
     assert.equal(await post(`${otlp}/v1/logs`, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), 'application/x-protobuf'), 400);
     assert.equal(await post(`${otlp}/v1/traces`, '{"resourceSpans": 7}', 'application/json'), 400);
     assert.equal(await post(`${otlp}/v1/logs`, 'x', 'text/html'), 415);
-    assert.equal(await post(`${otlp}/v1/metrics`, gzipSync(Buffer.alloc(80 * 1024 * 1024)), 'application/x-protobuf', { 'content-encoding': 'gzip' }), 413);
+    refused(await post(`${otlp}/v1/metrics`, gzipSync(Buffer.alloc(80 * 1024 * 1024)), 'application/x-protobuf', { 'content-encoding': 'gzip' }), 413);
     // forward: random bytes, a wrong-shaped message, a truncated one
     const fwd = agent.addresses.forward!;
     assert.equal(await sendRaw(fwd, Buffer.from([0xc1, 0xc1, 0xc1, 0xc1])), 'closed');

@@ -1,7 +1,7 @@
 /**
  * Every fault scenario leaves its mark in the fleet's records (real Redis):
- * gpu_oom → memory failures on one machine; slow_model → that model's p95
- * about ×3; machine_crash → the machine goes silent; rate_limit → openai
+ * gpu_oom → memory failures on one machine; slow_model → that model's median
+ * about ×2; machine_crash → the machine goes silent; rate_limit → openai
  * rate_limit failures; backlog → fewer workers, the queue grows; new_error →
  * a deploy event, then an error message never seen before.
  */
@@ -94,20 +94,22 @@ test('backlog: half the workers stop and the queue grows', { timeout: 60_000 }, 
   assert.ok(statusChanges.length >= 3, 'workers report stopping');
 });
 
-test('slow_model: the slowed model\'s p95 duration is about three times its usual', { timeout: 90_000 }, async () => {
-  const p95 = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(0.95 * (s.length - 1))] ?? 0; };
+// The connectors' own tests check p95 ×3 on thousands of samples; here, with a few dozen jobs, the
+// median (×2 by design) is the stable mark.
+test('slow_model: the slowed model\'s jobs take about twice as long at the median', { timeout: 90_000 }, async () => {
+  const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)] ?? 0; };
   const enoughOf = (model: string | null) => (recs: Rec[]): boolean => {
     const done = recs.filter((l) => l.event_type === 'job_completed');
-    return model === null ? done.length >= 150 : done.filter((l) => l.model === model).length >= 12;
+    return model === null ? done.length >= 600 : done.filter((l) => l.model === model).length >= 30;
   };
-  const base = await run('none', 6000, 'sm0', { rate: 60, enough: enoughOf(null) });
-  const r = await run('slow_model', 6000, 'sm1', { rate: 60, enough: (recs, f) => enoughOf(f[0]?.split('@')[1] ?? '')(recs) });
+  const base = await run('none', 6000, 'sm0', { rate: 100, enough: enoughOf(null) });
+  const r = await run('slow_model', 6000, 'sm1', { rate: 100, enough: (recs, f) => enoughOf(f[0]?.split('@')[1] ?? '')(recs) });
   const model = r.faults[0]!.split('@')[1]!;
   const durations = (recs: Array<Record<string, unknown>>): number[] =>
     recs.filter((l) => l.event_type === 'job_completed' && l.model === model).map((l) => Number(l.duration_ms));
   const before = durations(base.records);
   const during = durations(r.records);
-  assert.ok(before.length >= 5 && during.length >= 5, `enough ${model} jobs (${before.length}, ${during.length})`);
-  const ratio = p95(during) / p95(before);
-  assert.ok(ratio > 1.8 && ratio < 5, `p95 ratio ${ratio.toFixed(2)} for ${model}`);
+  assert.ok(before.length >= 15 && during.length >= 15, `enough ${model} jobs (${before.length}, ${during.length})`);
+  const ratio = median(during) / median(before);
+  assert.ok(ratio > 1.4 && ratio < 4, `median ratio ${ratio.toFixed(2)} for ${model}`);
 });

@@ -105,6 +105,7 @@ export class SimWorker {
     const log = entry.logger.withJobContext(job.id);
     const queueWait = Math.max(0, job.claimed_at - job.queued_at);
     log.jobReceived(job.id, { model: job.model, attempt: job.attempts, queue_wait_ms: queueWait, priority: job.priority });
+    await o.queue.accept(job.id);
     await o.queue.start(job.id);
     log.jobStarted(job.id, { model: job.model, attempt: job.attempts });
     const result = await entry.connector.run(

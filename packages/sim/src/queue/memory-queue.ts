@@ -96,6 +96,13 @@ export function createMemoryQueue(): JobQueue {
       return null;
     },
 
+    async accept(jobId: string): Promise<void> {
+      open();
+      const r = lookup(jobId);
+      if (r.status !== 'assigned') throw wrongState(jobId, 'accept', r.status);
+      patch(r, { status: 'accepted' });
+    },
+
     async start(jobId: string): Promise<void> {
       open();
       const r = lookup(jobId);

@@ -187,7 +187,7 @@ for (const f of factories) {
       assert.equal(await h.queue.depth(), 0);
     });
 
-    withQueue('statuses: queued → assigned → in_progress → completed', async ({ queue }) => {
+    withQueue('statuses: queued → assigned → accepted → in_progress → completed', async ({ queue }) => {
       const r = await queue.submit({ service_type: 'simulation', payload: { iterations: 3 } });
       assert.equal((await queue.get(r.id))?.status, 'queued');
       const t0 = Date.now();
@@ -199,6 +199,9 @@ for (const f of factories) {
       assert.equal(c.worker_id, 'm-7-w2');
       assert.ok(c.claimed_at >= t0);
       assert.deepEqual(await queue.get(r.id), c);
+      await queue.accept(r.id);
+      assert.equal((await queue.get(r.id))?.status, 'accepted');
+      await assert.rejects(queue.accept(r.id), isJs('JS_BAD_REQUEST', /accepted/), 'accepted once');
       await queue.start(r.id);
       const s = await queue.get(r.id);
       assert.equal(s?.status, 'in_progress');

@@ -148,6 +148,11 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
       });
     },
 
+    async accept(jobId: string): Promise<void> {
+      const id = validateJobId(jobId);
+      await run(async () => checked(await scripts.accept(key.job(id)), id, 'accept'));
+    },
+
     async start(jobId: string): Promise<void> {
       const id = validateJobId(jobId);
       await run(async () => checked(await scripts.start(key.job(id), String(Date.now())), id, 'start'));

@@ -54,6 +54,15 @@ return false
 `;
 
 /** KEYS: job. ARGV: now. */
+/** KEYS: job. ARGV: (none). assigned → accepted (the worker took the job on). */
+const ACCEPT = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {'missing'} end
+if st ~= 'assigned' then return {'state', st} end
+redis.call('HSET', KEYS[1], 'status', 'accepted')
+return {'ok'}
+`;
+
 const START = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
@@ -117,6 +126,7 @@ return {'ok'}
 
 const SCRIPTS = {
   claim: { keys: 1, lua: CLAIM },
+  accept: { keys: 1, lua: ACCEPT },
   start: { keys: 1, lua: START },
   progress: { keys: 1, lua: PROGRESS },
   complete: { keys: 2, lua: COMPLETE },

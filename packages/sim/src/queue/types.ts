@@ -77,7 +77,9 @@ export interface JobQueue {
   submit(spec: JobSpec): Promise<JobRecord>;
   /** Atomically takes the best pending job a worker can run (status assigned, attempts + 1), or null. */
   claim(worker: WorkerIdentity): Promise<JobRecord | null>;
-  /** assigned → in_progress. */
+  /** assigned → accepted: the worker took the job on (it may still be preparing, e.g. loading a model). */
+  accept(jobId: string): Promise<void>;
+  /** assigned or accepted → in_progress. */
   start(jobId: string): Promise<void>;
   /** Records progress on the job and publishes it (channel `jobs:progress`). */
   progress(msg: ProgressMessage): Promise<void>;
