@@ -67,10 +67,11 @@ export class Intake {
     }
     const items = itemCount(t);
     const out = runProcessors(this.#processors, t);
-    if (out !== null && itemCount(out) > 0) {
+    const kept = out === null ? 0 : itemCount(out);
+    if (out !== null && kept > 0) {
       let record: Buffer;
       try {
-        record = encodeTelemetryRecord(out);
+        record = encodeTelemetryRecord(out, Date.now(), kept);
       } catch (e) {
         this.#rejected++;
         throw e instanceof JobscopeError ? e : new PermanentError(`cannot encode: ${(e as Error).message}`);

@@ -4,6 +4,7 @@
  * pays nothing for metrics.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { FilterStats } from '@jobscope/pipeline';
 import type { AgentStats } from '../agent.js';
 
 export function agentRegistry(stats: () => AgentStats): Registry {
@@ -59,9 +60,8 @@ export function agentRegistry(stats: () => AgentStats): Registry {
   return registry;
 }
 
+/** Log records the filter processor dropped (0 when it is not configured). */
 function filtered(st: AgentStats): number {
-  const f = st.processors.filter as { dropped?: Record<string, number> | number } | undefined;
-  if (!f || f.dropped === undefined) return 0;
-  if (typeof f.dropped === 'number') return f.dropped;
-  return Object.values(f.dropped).reduce((a, b) => a + b, 0);
+  const f = st.processors.filter as FilterStats | undefined;
+  return f ? f.dropped.severity + f.dropped.rule + f.dropped.sample : 0;
 }

@@ -28,13 +28,16 @@ export interface TelemetryRecordHeader {
   items: number;
 }
 
-/** The buffer record of `t` (throws PermanentError if the request cannot be encoded). */
-export function encodeTelemetryRecord(t: Telemetry, receivedAtMs: number = Date.now()): Buffer {
+/**
+ * The buffer record of `t` (throws PermanentError if the request cannot be
+ * encoded). `items` is itemCount(t), when the caller has counted already.
+ */
+export function encodeTelemetryRecord(t: Telemetry, receivedAtMs: number = Date.now(), items: number = itemCount(t)): Buffer {
   if (t.signal === 'logs') {
     // header and body written by one Writer: one allocation, no copy (logs are the hot path).
     // uint32 of a value < 128 is one byte; double and fixed32 are little-endian, as the layout says.
     const w = protobuf.Writer.create()
-      .uint32(TELEMETRY_RECORD_VERSION).uint32(0).double(receivedAtMs).fixed32(Math.min(itemCount(t), 0xffffffff));
+      .uint32(TELEMETRY_RECORD_VERSION).uint32(0).double(receivedAtMs).fixed32(Math.min(items, 0xffffffff));
     const bytes = writeLogsProto(w, t.request as ExportLogsServiceRequest).finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   }
@@ -43,7 +46,7 @@ export function encodeTelemetryRecord(t: Telemetry, receivedAtMs: number = Date.
   out[0] = TELEMETRY_RECORD_VERSION;
   out[1] = SIGNALS.indexOf(t.signal);
   out.writeDoubleLE(receivedAtMs, 2);
-  out.writeUInt32LE(Math.min(itemCount(t), 0xffffffff), 10);
+  out.writeUInt32LE(Math.min(items, 0xffffffff), 10);
   out.set(body, TELEMETRY_HEADER_BYTES);
   return out;
 }
