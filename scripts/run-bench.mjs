@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: the server's benchmark (packages/server/dist/bench/run.js,
-// issue #2), the SDK's (packages/sdk/dist/bench/run.js, issue #3) and the
-// agent's (packages/agent/dist/bench/run.js, issue #4), all into
+// issue #2), the SDK's (packages/sdk/dist/bench/run.js, issue #3), the
+// agent's (packages/agent/dist/bench/run.js, issue #4), the fleet's in
+// load mode (packages/sim/dist/bench/run.js, issue #5) and tracing's
+// (packages/sdk/dist/bench/tracing/run.js, issue #6), all into
 // docs/benchmarks.md: the server's run rewrites the file and keeps the other
-// sections; the SDK's and the agent's runs replace only their own section.
+// sections; the others replace only their own section.
 //
-//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk|agent] [server options: --no-ingest …]
+//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk|agent|fleet|tracing] [server options: --no-ingest …]
 //
 // --quick prints without writing docs/benchmarks.md (unless --out is given),
 // as the server's benchmark does.
@@ -16,8 +18,9 @@ const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const at = (name) => args.indexOf(name);
 const only = at('--only') >= 0 ? args[at('--only') + 1] : undefined;
-if (only !== undefined && only !== 'server' && only !== 'sdk' && only !== 'agent') {
-  console.error(`--only must be 'server', 'sdk' or 'agent' (got '${only}')`);
+const SECTIONS = ['server', 'sdk', 'agent', 'fleet', 'tracing'];
+if (only !== undefined && !SECTIONS.includes(only)) {
+  console.error(`--only must be one of ${SECTIONS.join(', ')} (got '${only}')`);
   process.exit(2);
 }
 const passed = args.filter((a, i) => a !== '--only' && args[i - 1] !== '--only');
@@ -43,4 +46,6 @@ const sectionArgs = [...(quick ? ['--quick'] : []), ...(out ? ['--out', out] : [
 if (only === undefined || only === 'server') status = run('packages/server/dist/bench/run.js', passed);
 if ((only === undefined || only === 'sdk') && status === 0) status = run('packages/sdk/dist/bench/run.js', sectionArgs);
 if ((only === undefined || only === 'agent') && status === 0) status = run('packages/agent/dist/bench/run.js', sectionArgs);
+if ((only === undefined || only === 'fleet') && status === 0) status = run('packages/sim/dist/bench/run.js', sectionArgs);
+if ((only === undefined || only === 'tracing') && status === 0) status = run('packages/sdk/dist/bench/tracing/run.js', sectionArgs);
 process.exit(status);

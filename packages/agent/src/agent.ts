@@ -48,8 +48,12 @@ export interface Agent {
   /** Opens the buffer, starts exporters, then listeners; resolves with the bound addresses. */
   start(): Promise<AgentAddresses>;
   stats(): AgentStats;
-  /** Stops taking data, lets exporters finish within deadlineMs, closes the buffer. Idempotent. */
-  close(opts?: { deadlineMs?: number }): Promise<void>;
+  /**
+   * Stops taking data, lets exporters finish within deadlineMs (with
+   * `drain`: deliver everything buffered, within deadlineMs), closes the
+   * buffer. What is not delivered stays on disk for the next start. Idempotent.
+   */
+  close(opts?: { deadlineMs?: number; drain?: boolean }): Promise<void>;
 }
 
 type StatsOf = { name: string; stats(): unknown };
@@ -183,12 +187,12 @@ export function createAgent(config: AgentConfig): Agent {
     if (!config.quiet) process.stderr.write(`jobscope agent: ${msg}\n`);
   }
 
-  function close(opts: { deadlineMs?: number } = {}): Promise<void> {
+  function close(opts: { deadlineMs?: number; drain?: boolean } = {}): Promise<void> {
     closing ??= (async () => {
       const deadlineMs = opts.deadlineMs ?? 5000;
       // inputs first (nothing new is accepted), then deliveries, then the buffer
       await Promise.allSettled([...apps.map((a) => a.close()), forward?.close(), tail?.close()]);
-      await Promise.allSettled(exporters.map((e) => e.close({ deadlineMs })));
+      await Promise.allSettled(exporters.map((e) => e.close({ deadlineMs, drain: opts.drain ?? false })));
       await health?.close();
       await log?.close();
     })();

@@ -14,6 +14,11 @@ export function headers(o: ClientOptions): Record<string, string> {
 }
 
 export async function getJson<T>(o: ClientOptions, path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+  return JSON.parse(await getText(o, path, params)) as T;
+}
+
+/** The body of a successful GET, as text (for answers printed as they are). */
+export async function getText(o: ClientOptions, path: string, params: Record<string, string | undefined> = {}): Promise<string> {
   const url = new URL(o.server + path);
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
   let res: Response;
@@ -28,7 +33,7 @@ export async function getJson<T>(o: ClientOptions, path: string, params: Record<
     try { msg = (JSON.parse(text) as { message?: string }).message ?? text; } catch { /* keep text */ }
     throw new CliError(`server answered ${res.status}: ${msg}`, 1);
   }
-  return JSON.parse(text) as T;
+  return text;
 }
 
 /** Reads a Server-Sent Events stream, calling onEvent for each `data:` payload. */

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   agent: { summary: 'run the per-machine agent (receivers, disk buffer, delivery to the server)', load: async () => (await import('./commands/agent.js')).agentCommand },
   logs: { summary: 'search logs and events, or follow them live (--follow)', load: async () => (await import('./commands/logs.js')).logsCommand },
   job: { summary: "show a job's state and timeline: what happened to job X, and why", load: async () => (await import('./commands/job.js')).jobCommand },
+  trace: { summary: 'show a trace as a waterfall of its spans (services, durations, errors)', load: async () => (await import('./commands/trace.js')).traceCommand },
 };
 
 function help(): string {

@@ -64,5 +64,23 @@ export const STATUS_AFTER_EVENT: Readonly<Record<LifecycleEvent, JobStatus>> = {
   job_timeout: 'timeout',
 };
 
+/**
+ * Statuses an event can set through its `status` attribute instead of
+ * STATUS_AFTER_EVENT: a job submitted to run later is `pending` (not yet in
+ * the queue), and a queued job no worker can run is failed as `unworkable`.
+ * Any other `status` value on an event is ignored by the job state.
+ */
+export const STATUS_OVERRIDES: Readonly<Partial<Record<LifecycleEvent, readonly JobStatus[]>>> = {
+  job_submitted: ['pending'],
+  job_failed: ['unworkable'],
+};
+
+/** The status a job is in after `event`, given the event's `status` attribute (if any). */
+export function statusAfter(event: LifecycleEvent, statusAttr?: string): JobStatus {
+  const allowed = STATUS_OVERRIDES[event];
+  if (statusAttr && allowed && (allowed as readonly string[]).includes(statusAttr)) return statusAttr as JobStatus;
+  return STATUS_AFTER_EVENT[event];
+}
+
 /** The default dataset (tenant/environment partition) when none is given. */
 export const DEFAULT_DATASET = 'default';

@@ -8,7 +8,7 @@ const SINK = fileURLToPath(new URL('./sink.js', import.meta.url));
 
 export interface Proc { child: ChildProcess; pid: number; text: () => string; stop(): Promise<void> }
 
-function start(args: string[], ready: RegExp): Promise<Proc & { match: RegExpExecArray }> {
+export function startProcess(args: string[], ready: RegExp): Promise<Proc & { match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -32,12 +32,12 @@ function start(args: string[], ready: RegExp): Promise<Proc & { match: RegExpExe
 }
 
 export async function startServer(dataDir: string): Promise<Proc & { url: string }> {
-  const p = await start([CLI, 'server', '--port', '0', '--data', dataDir], /listening on (http:\/\/[\d.:]+)/);
+  const p = await startProcess([CLI, 'server', '--port', '0', '--data', dataDir], /listening on (http:\/\/[\d.:]+)/);
   return { ...p, url: p.match[1] as string };
 }
 
 export async function startAgent(args: string[]): Promise<Proc & { addresses: Record<string, string> }> {
-  const p = await start([CLI, 'agent', '--quiet', ...args], /jobscope agent ready: (.*)\n/);
+  const p = await startProcess([CLI, 'agent', '--quiet', ...args], /jobscope agent ready: (.*)\n/);
   const addresses: Record<string, string> = {};
   for (const part of (p.match[1] as string).split(' ')) {
     const kv = /^(\w+)=(.+)$/.exec(part);
@@ -48,7 +48,7 @@ export async function startAgent(args: string[]): Promise<Proc & { addresses: Re
 
 /** An OTLP destination that answers 200 to everything and keeps nothing (the agent's own ceiling). */
 export async function startSink(): Promise<Proc & { url: string }> {
-  const p = await start([SINK], /sink (http:\/\/[\d.:]+)/);
+  const p = await startProcess([SINK], /sink (http:\/\/[\d.:]+)/);
   return { ...p, url: p.match[1] as string };
 }
 

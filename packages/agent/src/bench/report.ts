@@ -2,7 +2,7 @@
  * The agent's section of docs/benchmarks.md, between its own markers (the
  * server's benchmark rewrites the rest of the file and keeps this block).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeMarkedBlock } from '@jobscope/core';
 import type { MemoryRun } from './memory.js';
 import type { PathRun } from './throughput.js';
 
@@ -82,11 +82,5 @@ export function renderAgentSection(r: AgentBenchResult): string {
 
 /** Replaces the agent's block in `file` (appends it when absent), leaving the rest as it is. */
 export function writeAgentSection(file: string, block: string): void {
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const a = doc.indexOf(AGENT_START);
-  const b = a < 0 ? -1 : doc.indexOf(AGENT_END, a);
-  const next = a >= 0 && b >= 0
-    ? doc.slice(0, a) + block + doc.slice(b + AGENT_END.length)
-    : doc + (doc === '' || doc.endsWith('\n\n') ? '' : doc.endsWith('\n') ? '\n' : '\n\n') + block + '\n';
-  writeFileSync(file, next);
+  writeMarkedBlock(file, AGENT_START, AGENT_END, block);
 }

@@ -82,6 +82,12 @@ export function demoBanner(d: Demo, o: DemoOptions): string {
   ].join('\n') + '\n';
 }
 
+/** The last line of a demo run (the fleet benchmark reads it). */
+export function demoSummary(d: Demo): string {
+  const s = d.fleet.stats();
+  return `jobscope demo stopped: submitted=${s.submitted} completed=${s.completed} failed=${s.failed} promoted=${s.promoted} unworkable=${s.unworkable}\n`;
+}
+
 export const demoCommand: Command = {
   summary: 'run a simulated fleet (queue, API, workers, webhooks, agents) against a server',
   async run(argv) {
@@ -98,7 +104,7 @@ export const demoCommand: Command = {
       const demo = await startDemo(o).catch((e: Error) => { throw new CliError(e.message, 1); });
       process.stdout.write(`Jobscope demo sending to ${o.serverUrl}\n${demoBanner(demo, o)}`);
       await new Promise<void>((resolve) => {
-        const stop = (): void => { void demo.stop().then(resolve); };
+        const stop = (): void => { void demo.stop().then(() => { process.stdout.write(demoSummary(demo)); resolve(); }); };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         if (durationMs) setTimeout(stop, durationMs).unref();
@@ -114,6 +120,10 @@ export const demoCommand: Command = {
       demo = await startDemo(o);
       process.stdout.write(`Jobscope demo: server at ${url}\n${demoBanner(demo, o)}`);
       if (durationMs) setTimeout(() => process.kill(process.pid, 'SIGTERM'), durationMs).unref();
-    }, async () => { await demo?.stop(); });
+    }, async () => {
+      if (!demo) return;
+      await (demo as Demo).stop();
+      process.stdout.write(demoSummary(demo));
+    });
   },
 };

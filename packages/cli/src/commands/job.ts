@@ -1,6 +1,7 @@
 import { clientOptions, getJson } from '../client.js';
 import { CliError, parse, type Command } from '../command.js';
 import { safe } from '../format.js';
+import { formatDuration } from '../waterfall.js';
 
 const USAGE = `Usage: jobscope job JOB_ID [options]
 
@@ -13,8 +14,11 @@ Options:
   --token TOKEN   bearer token (env JOBSCOPE_TOKEN)
 `;
 
-interface TimelineItem { kind: string; timestamp: string; level?: string; message?: string; event_type?: string; name?: string; duration_ms?: number; machine_id?: string; worker_id?: string }
-interface JobAnswer { job: Record<string, unknown> | null; timeline: TimelineItem[] }
+interface TimelineItem {
+  kind: string; timestamp: string; level?: string; message?: string; event_type?: string; name?: string; service?: string;
+  durationMs?: number; duration_ms?: number; status?: string; machine_id?: string; worker_id?: string;
+}
+interface JobAnswer { job: Record<string, unknown> | null; traceIds?: string[]; timeline: TimelineItem[] }
 
 export const jobCommand: Command = {
   summary: "show a job's state and timeline: what happened to job X, and why",
@@ -30,16 +34,19 @@ export const jobCommand: Command = {
       return 0;
     }
     const j = a.job ?? {};
+    const traces = (a.traceIds ?? []).map(safe);
     const f = (k: string): string => (j[k] === null || j[k] === undefined || j[k] === '' ? '-' : safe(String(j[k])));
     process.stdout.write([
       `job ${safe(id)}: ${f('status')}`,
       `  service ${f('service_type')}  model ${f('model')}  machine ${f('machine_id')}  worker ${f('worker_id')}`,
       `  attempts ${f('attempts')}  queue wait ${f('queue_wait_ms')} ms  duration ${f('duration_ms')} ms  error ${f('error_type')}`,
-      `  trace ${f('trace_id')}`,
+      traces.length > 0 ? `  traces ${traces.join(', ')}  (waterfall: jobscope trace ID)` : `  trace ${f('trace_id')}`,
       '',
     ].join('\n') + '\n');
     for (const t of a.timeline) {
-      const what = t.kind === 'span' ? `span ${safe(t.name ?? '')} (${t.duration_ms ?? 0} ms)` : `${(t.level ?? '').toUpperCase()} ${t.event_type ? `${t.event_type} ` : ''}${safe(t.message ?? '')}`;
+      const what = t.kind === 'span'
+        ? `span ${t.service ? `${safe(t.service)}: ` : ''}${safe(t.name ?? '')} (${formatDuration(t.durationMs ?? t.duration_ms ?? 0)})${t.status === 'Error' ? ' ERROR' : ''}`
+        : `${(t.level ?? '').toUpperCase()} ${t.event_type ? `${t.event_type} ` : ''}${safe(t.message ?? '')}`;
       process.stdout.write(`${t.timestamp} ${[t.machine_id, t.worker_id].filter(Boolean).join('/')} ${what}\n`);
     }
     return 0;

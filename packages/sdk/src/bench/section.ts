@@ -4,18 +4,14 @@
  * each regenerate their own part and leave the other untouched.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { replaceMarkedBlock } from '@jobscope/core';
 
 export const SDK_START = '<!-- sdk-bench:start -->';
 export const SDK_END = '<!-- sdk-bench:end -->';
 
 /** `doc` with the section between the markers replaced by `body` (appended, with markers, when absent). */
 export function replaceSection(doc: string, body: string): string {
-  const block = `${SDK_START}\n${body.trim()}\n${SDK_END}`;
-  const a = doc.indexOf(SDK_START);
-  const b = a < 0 ? -1 : doc.indexOf(SDK_END, a);
-  if (a >= 0 && b >= 0) return doc.slice(0, a) + block + doc.slice(b + SDK_END.length);
-  const sep = doc === '' ? '' : doc.endsWith('\n\n') ? '' : doc.endsWith('\n') ? '\n' : '\n\n';
-  return doc + sep + block + '\n';
+  return replaceMarkedBlock(doc, SDK_START, SDK_END, `${SDK_START}\n${body.trim()}\n${SDK_END}`);
 }
 
 /** The section of `doc` with its markers, or '' when absent (for writers that rebuild the rest of the file). */

@@ -28,7 +28,27 @@ export interface Batch {
 
 export const SCOPE = { name: '@jobscope/sdk', version: '0.1.0' } as const;
 
-export class BatchEncoder {
+/**
+ * How a pipeline turns the items it was offered into one encoded batch: the
+ * pipeline is signal-agnostic, the encoding is not. BatchEncoder (below)
+ * encodes JSON log lines; tracing/init encodes spans the same way with the
+ * official ProtobufTraceSerializer.
+ */
+export interface BatchEncoding<T> {
+  /**
+   * encode() does its CPU work synchronously before its first await, and
+   * the pipeline calls it when the batch is cut (spans: serialized at once,
+   * as the OpenTelemetry BatchSpanProcessor does) rather than when the
+   * previous batch is done. Default false (log lines: encoded in turn).
+   */
+  readonly eager?: boolean;
+  /** Next batch number (ids and the order of batches follow it). */
+  nextNo(): number;
+  /** Items → batch; `malformed` counts items that could not be encoded. Null when none could. */
+  encode(no: number, items: readonly T[], bytes: number): Promise<{ batch: Batch | null; malformed: number }>;
+}
+
+export class BatchEncoder implements BatchEncoding<string> {
   readonly #resource: ReadableLogRecord['resource'];
   readonly #scope: ReadableLogRecord['instrumentationScope'] = { ...SCOPE };
   readonly #stream = randomBytes(8).toString('hex');
@@ -62,6 +82,7 @@ export class BatchEncoder {
   }
 }
 
-function gzipAsync(buf: Buffer, level: number): Promise<Buffer> {
+/** gzip off the caller's thread (libuv pool). */
+export function gzipAsync(buf: Buffer, level: number): Promise<Buffer> {
   return new Promise((resolve, reject) => gzip(buf, { level }, (err, out) => (err ? reject(err) : resolve(out))));
 }

@@ -28,7 +28,7 @@ export class Delivery {
   /** `post` replaces the HTTP client (tests). */
   constructor(c: ResolvedConfig, counters: Counters, post?: Send) {
     this.#c = c;
-    this.#client = post ? null : new OtlpHttpClient(c.endpoint, c.headers);
+    this.#client = post ? null : new OtlpHttpClient(c.endpoint, c.headers, c.signal);
     const client = this.#client;
     const inner: Send = post ?? ((b, s) => (client as OtlpHttpClient).post(b, s));
     this.breaker = createBreaker(c.breaker);

@@ -7,10 +7,16 @@
  *   `k=v,k2=v2`, keys and values URL-decoded;
  * - OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES: via the official
  *   envDetector of @opentelemetry/resources (see options.ts).
+ * The traces exporter (tracing/init) reads the same variables with TRACES
+ * in place of LOGS and `/v1/traces` (the `signal` parameter).
  */
 import { configError } from './errors.js';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/logs';
+export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+
+/** The OTLP signal an exporter ships: its URL path and the names of its variables. */
+export type Signal = 'logs' | 'traces';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,13 +25,13 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** The logs endpoint from the environment, or undefined when neither variable is set. */
-export function endpointFromEnv(env: Env): string | undefined {
-  const logs = nonEmpty(env, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
-  if (logs) return logs;
+/** The logs (or traces) endpoint from the environment, or undefined when neither variable is set. */
+export function endpointFromEnv(env: Env, signal: Signal = 'logs'): string | undefined {
+  const own = nonEmpty(env, `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`);
+  if (own) return own;
   const base = nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (!base) return undefined;
-  return base.replace(/\/+$/, '') + '/v1/logs';
+  return base.replace(/\/+$/, '') + `/v1/${signal}`;
 }
 
 /** Parses `k=v,k2=v2` (URL-encoded); `source` names the variable in error messages. */
@@ -50,9 +56,9 @@ export function parseHeaderList(text: string, source: string): Record<string, st
   return out;
 }
 
-export function headersFromEnv(env: Env): Record<string, string> {
+export function headersFromEnv(env: Env, signal: Signal = 'logs'): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS']) {
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`]) {
     const v = nonEmpty(env, name);
     if (v) Object.assign(out, parseHeaderList(v, name));
   }

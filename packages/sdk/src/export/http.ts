@@ -7,9 +7,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { parseRetryAfter } from '@jobscope/pipeline/retry-after';
 import type { Batch } from './batch.js';
+import type { Signal } from './env.js';
 import { PermanentError, ThrottleError, TransientError } from './errors.js';
 
 export const BATCH_ID_HEADER = 'x-jobscope-batch-id';
@@ -28,9 +29,12 @@ export class OtlpHttpClient {
   readonly #headers: Record<string, string>;
   readonly #agent: http.Agent;
   readonly #request: typeof http.request;
+  readonly #rejectedOf: (body: Buffer, type: string | undefined) => number;
 
-  constructor(endpoint: string, headers: Record<string, string>) {
+  /** `signal` picks the OTLP response type that counts a partial success's rejected items. */
+  constructor(endpoint: string, headers: Record<string, string>, signal: Signal = 'logs') {
     this.#url = new URL(endpoint);
+    this.#rejectedOf = signal === 'traces' ? rejectedSpansOf : rejectedOf;
     this.#headers = { ...headers, 'content-type': 'application/x-protobuf' };
     const secure = this.#url.protocol === 'https:';
     this.#agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 4, keepAliveMsecs: 10_000 });
@@ -57,7 +61,7 @@ export class OtlpHttpClient {
         });
         res.on('end', () => {
           try {
-            resolve(outcome(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+            resolve(outcome(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), this.#rejectedOf));
           } catch (e) {
             reject(e);
           }
@@ -77,8 +81,8 @@ export class OtlpHttpClient {
   }
 }
 
-function outcome(status: number, headers: http.IncomingHttpHeaders, body: Buffer): SendResult {
-  if (status >= 200 && status < 300) return { rejected: rejectedOf(body, headers['content-type']) };
+function outcome(status: number, headers: http.IncomingHttpHeaders, body: Buffer, rejected: typeof rejectedOf): SendResult {
+  if (status >= 200 && status < 300) return { rejected: rejected(body, headers['content-type']) };
   const detail = body.length > 0 && /json|text/.test(String(headers['content-type'])) ? `: ${body.toString('utf8', 0, 200)}` : '';
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   if (status === 400 || status === 413 || status === 415) throw new PermanentError(`server refused the batch (HTTP ${status})${detail}`);
@@ -93,6 +97,16 @@ function rejectedOf(body: Buffer, type: string | undefined): number {
     return Number(r.partialSuccess?.rejectedLogRecords ?? 0) || 0;
   } catch {
     return 0; // an unreadable success response is still a success
+  }
+}
+
+function rejectedSpansOf(body: Buffer, type: string | undefined): number {
+  if (body.length === 0 || !String(type).includes('protobuf')) return 0;
+  try {
+    const r = ProtobufTraceSerializer.deserializeResponse(body);
+    return Number(r.partialSuccess?.rejectedSpans ?? 0) || 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -19,6 +19,8 @@
  *   no exit-time spooling: await close(), or use installShutdownHooks).
  * - Counters: stats() (shared memory, a plain read); registerExporterMetrics
  *   exposes them as OpenTelemetry instruments.
+ * - Spans take the same pipeline inline, with their own encoder
+ *   (BatchEncoding: tracing/init/span-encoder.ts) and URL (signal 'traces').
  *
  * Delivery guarantee: at-least-once to the server, exactly-once in storage.
  * Every batch has an id (`x-jobscope-batch-id`, `<stream>-<n>`) kept across

@@ -7,12 +7,16 @@
  * Precedence: options > OTEL_EXPORTER_OTLP_LOGS_* > OTEL_EXPORTER_OTLP_* >
  * defaults; resource: options.serviceName > options.resource > OTEL_SERVICE_NAME >
  * OTEL_RESOURCE_ATTRIBUTES > the SDK's default resource.
+ *
+ * resolveOptions(o, 'traces') resolves the same options for the traces
+ * exporter (tracing/init): OTEL_EXPORTER_OTLP_TRACES_* and `/v1/traces`,
+ * the default spool directory's `traces` subfolder.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultResource } from '@opentelemetry/resources';
 import { configError } from './errors.js';
-import { DEFAULT_ENDPOINT, endpointFromEnv, headersFromEnv, parseHeaderList } from './env.js';
+import { DEFAULT_ENDPOINT, DEFAULT_TRACES_ENDPOINT, endpointFromEnv, headersFromEnv, parseHeaderList, type Signal } from './env.js';
 
 export type AttributeValue = string | number | boolean;
 const KiB = 1024;
@@ -85,6 +89,8 @@ export interface ResolvedConfig {
   exitHook: boolean;
   exitTimeoutMs: number;
   gzipLevel: number;
+  /** Set for the traces exporter only (absent: logs). */
+  signal?: Signal;
 }
 
 function int(name: string, v: unknown, def: number, min: number, max: number): number {
@@ -95,14 +101,15 @@ function int(name: string, v: unknown, def: number, min: number, max: number): n
   return v;
 }
 
-function endpointOf(o: ExporterOptions, env: Record<string, string | undefined>): string {
-  const raw = o.endpoint ?? endpointFromEnv(env) ?? DEFAULT_ENDPOINT;
-  const source = o.endpoint !== undefined ? 'endpoint' : endpointFromEnv(env) ? 'OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT' : 'endpoint';
+function endpointOf(o: ExporterOptions, env: Record<string, string | undefined>, signal: Signal): string {
+  const fallback = signal === 'traces' ? DEFAULT_TRACES_ENDPOINT : DEFAULT_ENDPOINT;
+  const raw = o.endpoint ?? endpointFromEnv(env, signal) ?? fallback;
+  const source = o.endpoint !== undefined ? 'endpoint' : endpointFromEnv(env, signal) ? `OTEL_EXPORTER_OTLP_(${signal.toUpperCase()}_)ENDPOINT` : 'endpoint';
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw configError(`${source} must be an absolute http(s) URL such as ${DEFAULT_ENDPOINT}, got '${raw}'`);
+    throw configError(`${source} must be an absolute http(s) URL such as ${fallback}, got '${raw}'`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw configError(`${source} must use http or https, got '${u.protocol}'`);
   return u.toString();
@@ -146,8 +153,8 @@ function parseHeaderListLoose(text: string): Record<string, string> {
   return out;
 }
 
-function headersOf(o: ExporterOptions, env: Record<string, string | undefined>): Record<string, string> {
-  const out = headersFromEnv(env);
+function headersOf(o: ExporterOptions, env: Record<string, string | undefined>, signal: Signal): Record<string, string> {
+  const out = headersFromEnv(env, signal);
   if (o.headers !== undefined) {
     if (typeof o.headers !== 'object' || o.headers === null) throw configError('headers must be an object of strings');
     const text = Object.entries(o.headers).map(([k, v]) => {
@@ -163,7 +170,7 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'service';
 }
 
-export function resolveOptions(o: ExporterOptions = {}): ResolvedConfig {
+export function resolveOptions(o: ExporterOptions = {}, signal: Signal = 'logs'): ResolvedConfig {
   if (typeof o !== 'object' || o === null) throw configError('options must be an object');
   const env = o.env ?? process.env;
   const mode = o.mode ?? 'worker';
@@ -181,12 +188,15 @@ export function resolveOptions(o: ExporterOptions = {}): ResolvedConfig {
   const breaker = o.breaker ?? {};
   let spoolDir: string | null;
   if (o.spoolDir === false) spoolDir = null;
-  else if (o.spoolDir === undefined) spoolDir = join(tmpdir(), 'jobscope-spool', safeName(String(resource['service.name'])));
+  else if (o.spoolDir === undefined) {
+    spoolDir = join(tmpdir(), 'jobscope-spool', safeName(String(resource['service.name'])));
+    if (signal !== 'logs') spoolDir = join(spoolDir, signal); // never a logs slot (those are numbers)
+  }
   else if (typeof o.spoolDir === 'string' && o.spoolDir !== '') spoolDir = o.spoolDir;
   else throw configError('spoolDir must be a non-empty path or false');
   const c: ResolvedConfig = {
-    endpoint: endpointOf(o, env),
-    headers: headersOf(o, env),
+    endpoint: endpointOf(o, env, signal),
+    headers: headersOf(o, env, signal),
     resource,
     mode,
     spoolDir,
@@ -214,6 +224,7 @@ export function resolveOptions(o: ExporterOptions = {}): ResolvedConfig {
     exitTimeoutMs: int('exitTimeoutMs', o.exitTimeoutMs, 2_000, 0, 60_000),
     gzipLevel: int('gzipLevel', o.gzipLevel, 1, 0, 9),
   };
+  if (signal !== 'logs') c.signal = signal;
   if (c.retry.maxDelayMs < c.retry.initialDelayMs) throw configError(`retry.maxDelayMs (${c.retry.maxDelayMs}) must be >= retry.initialDelayMs (${c.retry.initialDelayMs})`);
   if (typeof c.exitHook !== 'boolean') throw configError('exitHook must be a boolean');
   return c;

@@ -1,6 +1,6 @@
 /**
  * The exporter's engine, the same on the worker thread and inline: lines in
- * (offer) → batches cut by count, bytes or age → encoded in order → the
+ * (offer; or any items with a BatchEncoding of their own, e.g. spans) → batches cut by count, bytes or age → encoded in order → the
  * queue (memory, or the spool) → the sender. flush/close drive it to a
  * deadline: try to send, then spool what is left, then stop.
  *
@@ -9,7 +9,7 @@
  * maxQueueBytes: `saturated`) + the memory queue (<= maxQueueBytes, beyond
  * it batches go to the spool).
  */
-import { BatchEncoder } from './batch.js';
+import { BatchEncoder, type BatchEncoding } from './batch.js';
 import { Delivery } from './delivery.js';
 import type { Send } from './layers.js';
 import type { ResolvedConfig } from './options.js';
@@ -24,15 +24,16 @@ export interface PipelineHooks {
   onSpool(dir: string | null): void;
 }
 
-export class Pipeline {
+/** T: what offer() takes (JSON log lines by default; spans with the tracing encoder). */
+export class Pipeline<T = string> {
   readonly #c: ResolvedConfig;
   readonly #counters: Counters;
   readonly #hooks: PipelineHooks;
-  readonly #encoder: BatchEncoder;
+  readonly #encoder: BatchEncoding<T>;
   readonly #delivery: Delivery;
   readonly #queue: BatchQueue;
   readonly #sender: Sender;
-  #lines: string[] = [];
+  #lines: T[] = [];
   #lineBytes = 0;
   #timer: NodeJS.Timeout | null = null;
   #encoding: Promise<unknown>;
@@ -40,12 +41,12 @@ export class Pipeline {
   #lastNo = 0;
   #closing: Promise<void> | null = null;
 
-  /** `post` replaces the HTTP client (tests). */
-  constructor(c: ResolvedConfig, counters: Counters, hooks: PipelineHooks, post?: Send) {
+  /** `post` replaces the HTTP client (tests); `encoder` the JSON-lines-to-OTLP-logs encoding (required when T is not string). */
+  constructor(c: ResolvedConfig, counters: Counters, hooks: PipelineHooks, post?: Send, encoder?: BatchEncoding<T>) {
     this.#c = c;
     this.#counters = counters;
     this.#hooks = hooks;
-    this.#encoder = new BatchEncoder(c);
+    this.#encoder = encoder ?? (new BatchEncoder(c) as unknown as BatchEncoding<T>);
     this.#delivery = new Delivery(c, counters, post);
     const onError = (e: unknown): void => hooks.onError(e);
     this.#queue = new BatchQueue(c.maxQueueBytes, counters, () => this.#delivery.breakerOpen(), onError);
@@ -65,7 +66,7 @@ export class Pipeline {
   }
 
   /** Takes one line (bytes: its UTF-8 size, or an estimate); false when saturated (unless forced) or closing. */
-  offer(line: string, bytes: number, force = false): boolean {
+  offer(line: T, bytes: number, force = false): boolean {
     if (this.#closing || (!force && this.saturated)) return false;
     this.#lines.push(line);
     this.#lineBytes += bytes;
@@ -148,14 +149,19 @@ export class Pipeline {
     this.#lastNo = no;
     this.#queue.track(no);
     this.#encodingBytes += bytes;
+    const count = lines.length;
+    // An eager encoder serializes now, on the caller's turn (its async part, gzip, runs in the pool):
+    // the producer pays as it goes and the big in-memory items are freed at once. Results still join the queue in order.
+    const eager = this.#encoder.eager ? this.#encoder.encode(no, lines, bytes) : null;
+    eager?.catch(() => {}); // handled in the chain below
     this.#encoding = this.#encoding.then(async () => {
       try {
-        const { batch, malformed } = await this.#encoder.encode(no, lines, bytes);
+        const { batch, malformed } = await (eager ?? this.#encoder.encode(no, lines, bytes));
         this.#counters.add(C.droppedMalformed, malformed);
         if (batch) this.#queue.add(batch);
         else this.#queue.settle(no);
       } catch (e) {
-        this.#counters.add(C.droppedMalformed, lines.length);
+        this.#counters.add(C.droppedMalformed, count);
         this.#hooks.onError(e);
         this.#queue.settle(no);
       } finally {

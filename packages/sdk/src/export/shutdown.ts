@@ -1,5 +1,5 @@
 /**
- * installShutdownHooks: close the sink on SIGTERM, SIGINT and beforeExit,
+ * installShutdownHooks: close the sink (or shut a Tracing down) on SIGTERM, SIGINT and beforeExit,
  * without taking the process's fate away from the application:
  * - a signal the application also listens to: we only close the sink; the
  *   application's own handler decides when to exit (if it exits at once,
@@ -22,8 +22,11 @@ export interface ShutdownHookOptions {
   onShutdown?: (reason: NodeJS.Signals | 'beforeExit') => void;
 }
 
+/** What the hooks close: an exporter (close) or a Tracing (shutdown). */
+export type Closable = Pick<LineSink, 'close'> | { shutdown(timeoutMs?: number): Promise<void> };
+
 /** Installs the hooks; returns a function that removes them. */
-export function installShutdownHooks(sink: LineSink, opts: ShutdownHookOptions = {}): () => void {
+export function installShutdownHooks(sink: Closable, opts: ShutdownHookOptions = {}): () => void {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const signals = opts.signals ?? ['SIGTERM', 'SIGINT'];
   let closing: Promise<void> | null = null;
@@ -35,7 +38,7 @@ export function installShutdownHooks(sink: LineSink, opts: ShutdownHookOptions =
       } catch {
         // the application's callback must not stop the shutdown
       }
-      closing = sink.close(timeoutMs).catch(() => {});
+      closing = ('close' in sink ? sink.close(timeoutMs) : sink.shutdown(timeoutMs)).catch(() => {});
     }
     return closing;
   };

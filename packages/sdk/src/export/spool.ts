@@ -11,7 +11,9 @@
  * One process per directory (DiskLog's LOCK). The default directory holds
  * numbered slots: a process takes the first free one, so workers of the
  * same service on one machine do not collide, and a restarted worker picks
- * up a slot left by a dead one.
+ * up a slot left by a dead one. A slot this process already has open (two
+ * exporters of one service in one process: DiskLog's LOCK lets the same pid
+ * in) is skipped too.
  */
 import { join } from 'node:path';
 import { DiskLog, DiskLogFullError, type DiskLogCursor } from '@jobscope/pipeline/buffer';
@@ -21,6 +23,8 @@ const VERSION = 1;
 const CURSOR = 'sender';
 const MAX_SLOTS = 16;
 const HEADER = 4;
+/** Slot directories open in this process. */
+const openSlots = new Set<string>();
 
 export function encodeSpoolRecord(b: Batch): Buffer {
   const id = Buffer.from(b.id, 'utf8');
@@ -60,6 +64,7 @@ export class Spool {
   readonly #log: DiskLog;
   readonly #cursor: DiskLogCursor;
   #appending = 0;
+  #slot = false;
 
   private constructor(dir: string, log: DiskLog, cursor: DiskLogCursor) {
     this.dir = dir;
@@ -74,20 +79,25 @@ export class Spool {
     let last: unknown;
     for (let i = 0; i < (slots ? MAX_SLOTS : 1); i++) {
       const d = slots ? join(dir, String(i)) : dir;
+      if (slots && openSlots.has(d)) continue;
+      if (slots) openSlots.add(d);
       try {
         const log = await DiskLog.open({ ...opts, dir: d });
         try {
-          return new Spool(d, log, await log.cursor(CURSOR));
+          const spool = new Spool(d, log, await log.cursor(CURSOR));
+          spool.#slot = slots;
+          return spool;
         } catch (e) {
           await log.close().catch(() => {});
           throw e;
         }
       } catch (e) {
+        if (slots) openSlots.delete(d);
         last = e;
         if (!/in use by pid/.test(String((e as Error)?.message))) break;
       }
     }
-    throw last;
+    throw last ?? new Error(`no free spool slot under ${dir}`);
   }
 
   /** Appends one batch; resolves once written. Rejects with DiskLogFullError at the bound. */
@@ -124,7 +134,9 @@ export class Spool {
   }
 
   close(): Promise<void> {
-    return this.#log.close();
+    return this.#log.close().finally(() => {
+      if (this.#slot) openSlots.delete(this.dir);
+    });
   }
 }
 

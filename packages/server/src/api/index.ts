@@ -6,6 +6,9 @@ import { logsRoutes } from './logs.js';
 import { jobsRoutes } from './jobs.js';
 import { statsRoutes } from './stats.js';
 import { tailRoutes } from './tail.js';
+import { tracesRoutes } from './traces.js';
+import { spansRoutes } from './spans.js';
+import { serviceMapRoutes } from './service-map.js';
 
 export function queryRoutes(deps: { store: Store; tail: TailHub }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -13,5 +16,8 @@ export function queryRoutes(deps: { store: Store; tail: TailHub }) {
     await app.register(jobsRoutes(deps.store));
     await app.register(statsRoutes(deps.store));
     await app.register(tailRoutes(deps.tail));
+    await app.register(tracesRoutes(deps.store));
+    await app.register(spansRoutes(deps.store));
+    await app.register(serviceMapRoutes(deps.store));
   };
 }

@@ -24,6 +24,14 @@ const SEQUENCES: Record<string, Ev[]> = {
   'timeout without duration': [['job_submitted', 0], ['job_received', 250], ['job_started', 300], ['job_timeout', 60300, { error: 'no answer in 60 s' }]],
   cancelled: [['job_submitted', 0], ['job_cancelled', 10, { reason: 'user' }]],
   'sub-millisecond times': [['job_submitted', 0.4], ['job_started', 1.6], ['job_completed', 3.2]],
+  'scheduled (pending)': [['job_submitted', 0, { status: 'pending', delay_ms: '5000' }]],
+  'scheduled then claimed': [['job_submitted', 0, { status: 'pending' }], ['job_received', 5100]],
+  unworkable: [['job_submitted', 0], ['job_failed', 30000, { status: 'unworkable', error_type: 'validation', error: 'no worker can run service_type video-upscale' }]],
+  'status attribute that is not an override': [['job_submitted', 0, { status: 'completed' }], ['job_failed', 10, { status: 'pending', error_type: 'unknown' }]],
+};
+const EXPECTED_STATUS: Record<string, string> = {
+  'scheduled (pending)': 'pending', 'scheduled then claimed': 'assigned', unworkable: 'unworkable',
+  'status attribute that is not an override': 'failed', completed: 'completed', cancelled: 'cancelled',
 };
 
 const { dir, cleanup } = tempDir('jobscope-state-');
@@ -57,5 +65,6 @@ for (const name of Object.keys(SEQUENCES)) {
     const [view] = await store.query<Record<string, string | number | null>>(viewQ.sql, viewQ.params);
     const rows = await store.query<LogViewRow>(logsQ.sql, logsQ.params);
     assert.deepEqual(deriveJobState(rows), toJobState(view!));
+    if (EXPECTED_STATUS[name]) assert.equal(deriveJobState(rows)?.status, EXPECTED_STATUS[name]);
   });
 }

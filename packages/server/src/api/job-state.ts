@@ -4,7 +4,7 @@
  * job page needs no second query: it already reads every event of the job.
  * job-state.int.test.ts checks that both derivations agree field by field.
  */
-import { LIFECYCLE_EVENTS, STATUS_AFTER_EVENT, type LifecycleEvent } from '@jobscope/core';
+import { LIFECYCLE_EVENTS, statusAfter, type LifecycleEvent } from '@jobscope/core';
 import { JOB_STATE_RANK } from '../store/index.js';
 import { nsToIso } from './params.js';
 import type { LogViewRow } from './log-view.js';
@@ -46,7 +46,7 @@ export function deriveJobState(rows: readonly LogViewRow[]): State | null {
     const e = r.EventType as LifecycleEvent;
     const a = r.LogAttributes;
     const rank = JOB_STATE_RANK[e] ?? 0;
-    if (ts > statusKey[0]! || (ts === statusKey[0] && rank > statusKey[1]!)) { statusKey = [ts, rank]; status = STATUS_AFTER_EVENT[e]; }
+    if (ts > statusKey[0]! || (ts === statusKey[0] && rank > statusKey[1]!)) { statusKey = [ts, rank]; status = statusAfter(e, a.status); }
     pick.service_type.offer(ts, r.ServiceType, r.ServiceType !== '');
     pick.model.offer(ts, a.model ?? '', !!a.model);
     pick.machine_id.offer(ts, r.MachineId, r.MachineId !== '');

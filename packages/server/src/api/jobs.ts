@@ -1,21 +1,26 @@
 /**
  * GET /api/jobs?q=&status=&service_type=&model=&machine_id=&worker_id=&from=&to=&limit=&dataset=
  *   → {rows: JobState[]}, most recently active first.
- * GET /api/jobs/:jobId → {job, timeline}: the job's state and every event,
- *   log line and span of the job in time order — "what happened to job X".
+ * GET /api/jobs/:jobId → {job, traceIds, timeline}: the job's state and every
+ *   event, log line and span of the job in time order — "what happened to job
+ *   X". Spans: those carrying the job's id, and every span of the job's traces
+ *   (the trace ids of its events, logs, state and job spans; at most 100).
  */
 import type { FastifyInstance } from 'fastify';
 import { JobscopeError } from '@jobscope/core';
 import { JOB_STATE_COLUMNS, type Store } from '../store/index.js';
-import { compileWhere, jobStatesTable, param, render, sql, type Sql } from '../query/index.js';
+import { compileWhere, jobStatesTable, join, param, render, sql, type Sql } from '../query/index.js';
 import { nsToIso, parseLimit, qs, timeRange } from './params.js';
 import { selectList } from './select-list.js';
 import { deriveJobState } from './job-state.js';
 import { LOG_VIEW_COLUMNS, toLogView, type LogView, type LogViewRow } from './log-view.js';
+import { SPAN_VIEW_COLUMNS, toSpanView, type SpanView, type SpanViewRow } from './span-view.js';
 
 export const JOBS_TABLE = jobStatesTable(JOB_STATE_COLUMNS);
-/** Most records of one job on its page. */
+/** Most records of one job on its page (events and logs; spans). */
 const TIMELINE_LIMIT = 10_000;
+/** Most traces of one job whose spans join its timeline. */
+const MAX_TRACES = 100;
 const FILTERS = ['status', 'service_type', 'model', 'machine_id', 'worker_id', 'error_type'] as const;
 const TIME_FIELDS = new Set(['submitted_at', 'started_at', 'finished_at', 'first_event_at', 'last_event_at']);
 
@@ -47,9 +52,19 @@ export interface TimelineItem extends Partial<LogView> {
   [k: string]: unknown;
 }
 
-interface SpanRowView {
-  ts: string; TraceId: string; SpanId: string; ParentSpanId: string; SpanName: string; SpanKind: string; ServiceName: string;
-  Duration: string; StatusCode: string; StatusMessage: string; MachineId: string; WorkerId: string; SpanAttributes: Record<string, string>;
+/**
+ * A span on the job's timeline: camelCase fields (spanId, parentSpanId, name,
+ * service, durationMs, status) and, as before, their snake_case forms.
+ */
+export function spanTimelineItem(v: SpanView): TimelineItem {
+  return {
+    kind: 'span', timestamp: v.startTime, timestamp_ns: v.startTimeNs,
+    traceId: v.traceId, spanId: v.spanId, parentSpanId: v.parentSpanId, name: v.name, service: v.serviceName,
+    spanKind: v.kind, durationMs: v.durationMs, status: v.statusCode, statusMessage: v.statusMessage,
+    trace_id: v.traceId, span_id: v.spanId, parent_span_id: v.parentSpanId, span_kind: v.kind, service_name: v.serviceName,
+    duration_ms: v.durationMs, status_message: v.statusMessage, job_id: v.job_id, machine_id: v.machine_id, worker_id: v.worker_id,
+    attributes: v.attributes, events: v.events,
+  };
 }
 
 export function jobsRoutes(store: Store) {
@@ -86,29 +101,31 @@ export function jobsRoutes(store: Store) {
         GROUP BY Dataset, JobId ORDER BY max(LastEventAt) DESC LIMIT 1`);
       const logsQ = render(sql`SELECT ${LOG_VIEW_COLUMNS} FROM otel_logs WHERE JobId = ${param.string(jobId)}${ds}
         ORDER BY Timestamp LIMIT ${param.int64(TIMELINE_LIMIT)}`);
-      const spanQuery = (where: Sql) => render(sql`SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, TraceId, SpanId, ParentSpanId, SpanName, SpanKind,
-        ServiceName, toString(Duration) AS Duration, StatusCode, StatusMessage, MachineId, WorkerId, SpanAttributes
-        FROM otel_traces WHERE ${where}${ds} ORDER BY Timestamp LIMIT 10000`);
+      const spanQuery = (where: Sql, limit: number) => render(sql`SELECT ${SPAN_VIEW_COLUMNS}
+        FROM otel_traces WHERE ${where}${ds} ORDER BY Timestamp LIMIT ${param.int64(limit)}`);
       // The job's events and logs, and the spans that carry its id, read at once (the store has several reader sessions).
-      const byJob = spanQuery(sql`JobId = ${param.string(jobId)}`);
+      const byJob = spanQuery(sql`JobId = ${param.string(jobId)}`, TIMELINE_LIMIT);
       const [logs, jobSpans] = await Promise.all([
         store.query<LogViewRow>(logsQ.sql, logsQ.params),
-        store.query<SpanRowView>(byJob.sql, byJob.params),
+        store.query<SpanViewRow>(byJob.sql, byJob.params),
       ]);
-      // Spans of the job's traces that lack the job id (e.g. an API request span), only when some trace is not covered yet.
-      const seen = new Set(jobSpans.map((x) => x.TraceId));
-      const missing = [...new Set(logs.map((l) => l.TraceId).filter((t) => t && !seen.has(t)))].slice(0, 100);
-      let spans = jobSpans;
-      if (missing.length > 0) {
-        const list = missing.map((t) => sql`${param.string(t)}`).reduce((a, b) => sql`${a}, ${b}`);
-        const byTrace = spanQuery(sql`TraceId IN (${list}) AND JobId != ${param.string(jobId)}`);
-        spans = [...jobSpans, ...(await store.query<SpanRowView>(byTrace.sql, byTrace.params))];
-      }
       // The state from the events just read (same rules as job_states); the table only when they were cut off.
       let job = logs.length < TIMELINE_LIMIT ? deriveJobState(logs) : null;
       if (!job && logs.length >= TIMELINE_LIMIT) {
         const jobs = await store.query<JobState>(j.sql, j.params);
         job = jobs[0] ? toJobState(jobs[0]) : null;
+      }
+      // The job's traces: those of its events and logs, of its state, and of the spans carrying its id.
+      const traceIds = [...new Set([
+        ...logs.map((l) => l.TraceId), typeof job?.trace_id === 'string' ? job.trace_id : '', ...jobSpans.map((x) => x.TraceId),
+      ].filter((t) => t !== ''))].slice(0, MAX_TRACES);
+      // Every other span of those traces (e.g. the API request span that enqueued the job, the webhook call).
+      let spans = jobSpans;
+      const room = TIMELINE_LIMIT - jobSpans.length;
+      if (traceIds.length > 0 && room > 0) {
+        const list = join(traceIds.map((t) => sql`${param.string(t)}`), sql`, `);
+        const byTrace = spanQuery(sql`TraceId IN (${list}) AND JobId != ${param.string(jobId)}`, room);
+        spans = [...jobSpans, ...(await store.query<SpanViewRow>(byTrace.sql, byTrace.params))];
       }
       if (!job && logs.length === 0 && spans.length === 0) {
         reply.code(404);
@@ -116,15 +133,10 @@ export function jobsRoutes(store: Store) {
       }
       const timeline: TimelineItem[] = [
         ...logs.map((r) => ({ kind: r.EventType ? 'event' as const : 'log' as const, ...toLogView(r) })),
-        ...spans.map((s) => ({
-          kind: 'span' as const, timestamp: nsToIso(s.ts), timestamp_ns: s.ts, trace_id: s.TraceId, span_id: s.SpanId,
-          parent_span_id: s.ParentSpanId, name: s.SpanName, span_kind: s.SpanKind, service_name: s.ServiceName,
-          duration_ms: Number(BigInt(s.Duration) / 1000n) / 1000, status: s.StatusCode, status_message: s.StatusMessage,
-          machine_id: s.MachineId, worker_id: s.WorkerId, attributes: s.SpanAttributes,
-        })),
+        ...spans.map((r) => spanTimelineItem(toSpanView(r))),
       ];
       timeline.sort((a, b) => (BigInt(a.timestamp_ns) < BigInt(b.timestamp_ns) ? -1 : BigInt(a.timestamp_ns) > BigInt(b.timestamp_ns) ? 1 : 0));
-      return { job, timeline };
+      return { job, traceIds, timeline };
     });
   };
 }

@@ -38,3 +38,12 @@ test('the agent-bench section is kept too, after the SDK\'s', () => {
   assert.ok(md.indexOf(sdk) < md.indexOf(agent));
   assert.equal(renderReport(report, md), md, 'a second run changes nothing');
 });
+
+test('any other NAME-bench section is kept as well (fleet, tracing …), known ones in issue order', () => {
+  const fleet = '<!-- fleet-bench:start -->\n## Fleet\nfleet numbers\n<!-- fleet-bench:end -->';
+  const other = '<!-- zzz-bench:start -->\nlater\n<!-- zzz-bench:end -->';
+  const sdk = `${SDK_START}\nsdk numbers\n${SDK_END}`;
+  const md = renderReport(report, `# old\n\n${other}\n\n${fleet}\n\n${sdk}\n`);
+  assert.ok(md.indexOf(sdk) < md.indexOf(fleet) && md.indexOf(fleet) < md.indexOf(other));
+  assert.equal(renderReport(report, md), md);
+});

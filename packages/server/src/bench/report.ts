@@ -1,8 +1,9 @@
 /**
  * Renders the benchmark results as docs/benchmarks.md. The hand-written
  * analysis between ANALYSIS_START and ANALYSIS_END in the existing file is
- * kept across runs, and so are the SDK's and the agent's sections (between
- * SDK_START/SDK_END and AGENT_START/AGENT_END, written by their own runs);
+ * kept across runs, and so are the other benchmarks' sections (the SDK's,
+ * the agent's, the fleet's … between `<!-- NAME-bench:start/end -->`
+ * markers, written by their own runs);
  * everything else is regenerated.
  */
 import { cpuPerMillion, rate, type IngestResult, type PathResult } from './ingest.js';
@@ -147,16 +148,34 @@ export function renderReport(r: Report, previous = ''): string {
 
   const kept = keptBlock(previous, ANALYSIS_START, ANALYSIS_END) || `${ANALYSIS_START}\n## Analysis\n\n(none yet)\n${ANALYSIS_END}`;
   out.push(kept, '', ...METHOD(s));
-  const sdk = keptBlock(previous, SDK_START, SDK_END);
-  if (sdk) out.push(...(out[out.length - 1] === '' ? [] : ['']), sdk);
-  const agent = keptBlock(previous, AGENT_START, AGENT_END);
-  if (agent) out.push('', agent);
+  for (const block of otherSections(previous)) out.push(...(out[out.length - 1] === '' ? [] : ['']), block);
   return out.join('\n') + '\n';
 }
 
+/**
+ * Every section another benchmark wrote (`<!-- NAME-bench:start -->` …
+ * `<!-- NAME-bench:end -->`: sdk, agent, fleet, tracing …), in file order:
+ * the server's run rewrites the rest and keeps them.
+ */
+export function otherSections(doc: string): string[] {
+  const found: { name: string; block: string }[] = [];
+  const re = /<!-- ([a-z]+)-bench:start -->/g;
+  for (let m = re.exec(doc); m; m = re.exec(doc)) {
+    const block = keptBlock(doc.slice(m.index), m[0], `<!-- ${m[1]}-bench:end -->`);
+    if (block) {
+      found.push({ name: m[1] as string, block });
+      re.lastIndex = m.index + block.length;
+    }
+  }
+  const rank = (n: string): number => (SECTION_ORDER.indexOf(n) + 1) || SECTION_ORDER.length + 1;
+  return found.sort((a, b) => rank(a.name) - rank(b.name)).map((f) => f.block);
+}
+/** Sections in issue order; unknown ones after them, in file order (the sort is stable). */
+const SECTION_ORDER = ['sdk', 'agent', 'fleet', 'tracing', 'ui'];
+
 const METHOD = (s: BenchSettings): string[] => [
   '## How it is measured', '',
-  `Commands: \`npm run bench\` (builds, then runs \`node scripts/run-bench.mjs\` → \`node packages/server/dist/bench/run.js\`, then the SDK's \`node packages/sdk/dist/bench/run.js\`, whose section closes this file; \`npm run bench -- --only server\` or \`--only sdk\` runs one). This run: \`${s.command}\`. Options: \`--quick\` (small smoke run; prints, does not write this file unless \`--out\` is given), \`--out FILE\`, \`--no-ingest\`, \`--no-queries\`, \`--no-profile\`; environment overrides \`BENCH_ROWS\` (ingest records per round, default 3000000), \`BENCH_ROUNDS\` (default 2), \`BENCH_CONCURRENCY\`, \`BENCH_QUERY_ROWS\` (default 10000000), \`BENCH_RUNS\` (default 20), \`BENCH_PROFILE_ROWS\`.`, '',
+  `Commands: \`npm run bench\` (builds, then runs \`node scripts/run-bench.mjs\` → \`node packages/server/dist/bench/run.js\`, then the SDK's, the agent's, the fleet's and tracing's benchmarks, each writing its own section below; \`npm run bench -- --only server|sdk|agent|fleet|tracing\` runs one). This run: \`${s.command}\`. Options: \`--quick\` (small smoke run; prints, does not write this file unless \`--out\` is given), \`--out FILE\`, \`--no-ingest\`, \`--no-queries\`, \`--no-profile\`; environment overrides \`BENCH_ROWS\` (ingest records per round, default 3000000), \`BENCH_ROUNDS\` (default 2), \`BENCH_CONCURRENCY\`, \`BENCH_QUERY_ROWS\` (default 10000000), \`BENCH_RUNS\` (default 20), \`BENCH_PROFILE_ROWS\`.`, '',
   '- **Data**: deterministic job logs from 8 machines × 4 workers, 5 service types (comfyui, a1111, ollama, openai, replicate); jobs of 8–13 records (job_received, job_started, progress events, log lines, job_completed or job_failed for 5 %); attributes job_id, model, event_type, duration_ms, step, progress, error_type, attempt; resource machine_id, worker_id, service_type, connector_id; severities DEBUG/INFO/WARN/ERROR (~1.8 % errors); messages from 24 templates with variables (ids, URLs, numbers). Exactly 10 records carry the rare token `zqxcanary`.',
   '- **records/s**: records divided by the wall time from the first request sent (first insert, for the direct path) until every record is queryable — `count()` on otel_logs reaches the expected total, polled every 100 ms (the direct path is queryable when its last insert returns).',
   '- **CPU-s per million records**: user + system CPU of the measuring child process over that window (`process.cpuUsage()`, which covers all of its threads: chdb\'s inserts and background merges, libuv, GC), divided by millions of records. The sender runs in the parent process and is not counted; it shares the same cores, so it does slow the whole path a little.',

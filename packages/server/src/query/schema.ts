@@ -139,7 +139,19 @@ const spanName = column('SpanName');
 const spanKind = column('SpanKind', 'string', { values: 'insensitive' });
 const statusCode = column('StatusCode', 'string', { values: 'insensitive' });
 
-/** otel_traces; `duration_ms` is derived from `Duration` (nanoseconds). */
+/** A span attribute, else the same key of the resource (connector ids are often set on the resource). */
+const spanOrResource = (key: string): ColumnField =>
+  column(`if(SpanAttributes['${key}'] != '', SpanAttributes['${key}'], ResourceAttributes['${key}'])`);
+
+/**
+ * otel_traces; `duration_ms` is derived from `Duration` (nanoseconds).
+ * `kind` and `status` compare case-insensitively with the stored words
+ * (`kind:consumer`, `status:error`). Other names are span attributes
+ * (`messaging.system:redis`, `http.route:/api/*`); aliases are canonical
+ * names as at ingest, so `gen_ai.request.model:gpt-4o` is `model`, which
+ * reads the attribute under either name (a stock collector keeps the
+ * original key).
+ */
 export const SPANS_TABLE: TableDescriptor = defineTable({
   name: 'otel_traces',
   fields: {
@@ -158,6 +170,9 @@ export const SPANS_TABLE: TableDescriptor = defineTable({
     status: statusCode,
     status_code: statusCode,
     status_message: column('StatusMessage'),
+    scope: column('ScopeName'),
+    connector_id: spanOrResource('connector_id'),
+    model: column("if(SpanAttributes['model'] != '', SpanAttributes['model'], SpanAttributes['gen_ai.request.model'])"),
   },
   textField: 'name',
   attributes: 'SpanAttributes',

@@ -26,9 +26,9 @@ test('a newer server opens an older data directory, keeps rows and backfills job
     await store.close();
 
     store = ChdbStore.open({ dataDir: dir });
-    const r2 = await migrate(store);
+    const r2 = await migrate(store, { upTo: 2 });
     assert.deepEqual(r2.applied, [2]);
-    assert.equal(r2.to, MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    assert.equal(r2.to, 2);
     const logs = await store.query<{ n: number }>('SELECT count() AS n FROM otel_logs');
     assert.equal(logs[0]!.n, 3);
     const jobs = await store.query<Record<string, unknown>>(`SELECT ${stateSelect} FROM job_states GROUP BY Dataset, JobId`);
@@ -37,6 +37,19 @@ test('a newer server opens an older data directory, keeps rows and backfills job
     assert.equal(jobs[0]!.model, 'sdxl');
     assert.equal(jobs[0]!.duration_ms, 5000);
     assert.equal(jobs[0]!.queue_wait_ms, 2000);
+    // v2 → v3 replaces the view: old states stay, new events may set pending/unworkable
+    await store.close();
+    store = ChdbStore.open({ dataDir: dir });
+    const r3 = await migrate(store);
+    assert.deepEqual(r3.applied, [3]);
+    assert.equal(r3.to, MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    await store.insert('otel_logs', Buffer.from([
+      ev('job-3', 'job_submitted', '2026-11-28 10:01:00.000', { status: 'pending' }),
+      ev('job-4', 'job_submitted', '2026-11-28 10:01:00.000'),
+      ev('job-4', 'job_failed', '2026-11-28 10:01:30.000', { status: 'unworkable', error_type: 'validation' }),
+    ].join('\n')));
+    const after3 = await store.query<Record<string, unknown>>(`SELECT ${stateSelect} FROM job_states GROUP BY Dataset, JobId ORDER BY JobId`);
+    assert.deepEqual(after3.map((j) => [j.job_id, j.status]), [['job-1', 'completed'], ['job-3', 'pending'], ['job-4', 'unworkable']]);
     // running again is a no-op
     assert.deepEqual((await migrate(store)).applied, []);
     await store.close();

@@ -156,22 +156,26 @@ export class ComfyUIConnector implements SimulatedConnector {
           const phase = node.id === '4' || node.id === '6' || node.id === '7' || node.id === '5' ? 'loaded' : node.id === '8' ? 'decode' : 'sampling';
           ws(s, 'debug', 'executing', { ...base, node_id: node.id, execution_step: node.type, vram_usage: vram(phase), node_type: node.type });
           const nodeMs = (total * node.share) / shares;
-          if (node.id === '3') {
-            for (let i = 1; i <= steps; i++) {
-              at.step = `${i}/${steps}`;
-              if (i === failStep) {
-                if (failure === 'new_error') throw newError('gpu', model, rng);
-                if (failure === 'memory' && !oomInDecode) throw comfyuiErrors.memory(rng);
-                if (failure === 'network') throw comfyuiErrors.network(rng);
-                if (failure === 'timeout') await s.hang();
+          const execute = async (): Promise<void> => {
+            if (node.id === '3') {
+              for (let i = 1; i <= steps; i++) {
+                at.step = `${i}/${steps}`;
+                if (i === failStep) {
+                  if (failure === 'new_error') throw newError('gpu', model, rng);
+                  if (failure === 'memory' && !oomInDecode) throw comfyuiErrors.memory(rng);
+                  if (failure === 'network') throw comfyuiErrors.network(rng);
+                  if (failure === 'timeout') await s.hang();
+                }
+                await s.wait(nodeMs / steps);
+                await s.progress(i, steps, { ...base, websocket_message_type: 'progress', node_id: node.id, execution_step: at.step, vram_usage: vram('sampling') });
               }
-              await s.wait(nodeMs / steps);
-              await s.progress(i, steps, { ...base, websocket_message_type: 'progress', node_id: node.id, execution_step: at.step, vram_usage: vram('sampling') });
+            } else {
+              await s.wait(nodeMs);
+              if (node.id === '8' && failure === 'memory') throw comfyuiErrors.memory(rng);
             }
-          } else {
-            await s.wait(nodeMs);
-            if (node.id === '8' && failure === 'memory') throw comfyuiErrors.memory(rng);
-          }
+          };
+          // one span per executed node when the worker traces the job
+          await (ctx.trace ? ctx.trace.node(node.id, node.type, execute, { vramUsage: at.vram }) : execute());
         }
 
         const image = { filename: `ComfyUI_${String(rng.int(1, 99_999)).padStart(5, '0')}_.png`, subfolder: '', type: 'output' };

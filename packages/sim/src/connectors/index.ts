@@ -1,4 +1,4 @@
-export type { ConnectorContext, ConnectorJob, ConnectorResult, SimulatedConnector } from './types.js';
+export type { ConnectorContext, ConnectorJob, ConnectorResult, ConnectorTrace, SimulatedConnector } from './types.js';
 export { SERVICE_TYPES, connectorFor } from './registry.js';
 export { FAULT_NAMES, FaultSet, NO_FAULTS, type ActivateOptions, type ActiveFaults, type FaultActivation, type FaultName, type FaultScope } from './faults.js';
 export {

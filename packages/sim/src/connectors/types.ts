@@ -39,6 +39,14 @@ export interface ConnectorContext {
    * (0.01 runs 100× faster). Default 1. Logged times stay the simulated ones.
    */
   durationScale?: number;
+  /** Set by a worker that traces the job: connector-internal spans (ComfyUI: one per node). */
+  trace?: ConnectorTrace;
+}
+
+/** What a connector may add to its call's span. */
+export interface ConnectorTrace {
+  /** Runs one ComfyUI node inside its own span (`comfyui node {classType}`). */
+  node<T>(nodeId: string, classType: string, fn: () => Promise<T>, attrs?: { vramUsage?: number }): Promise<T>;
 }
 
 /**

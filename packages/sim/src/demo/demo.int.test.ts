@@ -21,6 +21,7 @@ test('the demo fills a real server through per-machine agents, and the OOM scena
   const demo = await startDemo({
     serverUrl: server.url, dataDir: dir, machines: 2, workersPerMachine: 3, rate: 20, scenario: 'gpu_oom', seed: 'demo-test',
     durationScale: 0.02, faultDelayMs: 0, faultDurationMs: 600_000, onFault: (f) => faults.push(`${f.name}@${f.machineId}`),
+    unworkableShare: 0, unworkableAfterMs: 2_000,
   });
   try {
     assert.match(demo.queueDescription, /redis-server started/);
@@ -62,6 +63,32 @@ test('the demo fills a real server through per-machine agents, and the OOM scena
       return 'stuck';
     })();
     assert.ok(final === 'completed' || final === 'failed', `our job finished (${final})`);
+    // a job scheduled for later is pending, then runs; a job no worker can run ends unworkable
+    const post = async (body: object): Promise<{ id: string; status: string }> => {
+      const r = await fetch(`${demo.apiUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 201);
+      return (await r.json()) as { id: string; status: string };
+    };
+    const later = await post({ service_type: 'rest', max_retries: 0, delay_ms: 1500 });
+    assert.equal(later.status, 'pending');
+    const orphan = await post({ service_type: 'video-upscale', model: 'realesrgan-x4' });
+    const stateAtServer = async (id: string, want: (s: string) => boolean): Promise<string> => {
+      let last = '';
+      for (let i = 0; i < 120; i++) {
+        const r = await fetch(`${server.url}/api/jobs/${id}`);
+        if (r.status === 200) {
+          last = ((await r.json()) as { job: { status: string } }).job.status;
+          if (want(last)) return last;
+        }
+        await sleep(250);
+      }
+      return last;
+    };
+    assert.equal(await stateAtServer(orphan.id, (s) => s === 'unworkable'), 'unworkable', 'the job nobody runs is unworkable at the server');
+    const laterFinal = await stateAtServer(later.id, (s) => s === 'completed' || s === 'failed');
+    assert.ok(laterFinal === 'completed' || laterFinal === 'failed', `the scheduled job ran (${laterFinal})`);
+    const submitted = await q<{ st: string }>(`SELECT LogAttributes['status'] AS st FROM otel_logs WHERE EventType = 'job_submitted' AND JobId = '${later.id}'`);
+    assert.deepEqual(submitted.map((r) => r.st), ['pending'], 'job_submitted said pending');
     const agentsSeen = await q<{ n: number }>("SELECT count() AS n FROM otel_logs WHERE ResourceAttributes['jobscope.agent.version'] != ''");
     assert.ok(Number(agentsSeen[0]!.n) > 0, 'records came through the agents');
   } finally {

@@ -6,11 +6,12 @@
  * silences a machine's workers (and it comes back after the fault), a
  * backlog stops half the workers; the others act inside the connectors.
  */
-import { ConnectorLogger, type LineSink } from '@jobscope/sdk';
+import { ConnectorLogger, type LineSink, type Tracing } from '@jobscope/sdk';
 import { connectorFor, FaultSet, SERVICE_TYPES } from '../connectors/index.js';
 import type { JobQueue, JobRecord } from '../queue/types.js';
 import { createRng, type Rng } from '../random/index.js';
 import { createWebhookDeliverer } from '../webhook/index.js';
+import { QueueKeeper } from './keeper.js';
 import { LoadGenerator } from './load.js';
 import { scheduleFor, type ScenarioName, type ScheduledFault } from './scenario.js';
 import { Sleeper } from './sleeper.js';
@@ -41,9 +42,24 @@ export interface FleetOptions {
   apiUrl?: string;
   /** Machine health checks every this many ms (default 15 s). */
   healthCheckMs?: number;
+  /** Share of jobs scheduled for later (pending first; default 0.02) and of jobs no worker runs (unworkable; default 0). */
+  scheduledShare?: number;
+  unworkableShare?: number;
+  /** A queued job no worker asked for within this long becomes unworkable (default 30 s). */
+  unworkableAfterMs?: number;
+  /**
+   * Tracing per service: 'api-server' (the queue keeper), each machine id
+   * (its workers), 'webhook-service'. Undefined: no spans.
+   */
+  tracingFor?(service: string): Tracing | undefined;
 }
 
-export interface FleetStats { machines: number; workers: number; submitted: number; completed: number; failed: number; faults: ScheduledFault[] }
+export interface FleetStats {
+  machines: number; workers: number; submitted: number; completed: number; failed: number;
+  /** Scheduled jobs moved to the queue, and jobs failed as unworkable, by the queue keeper. */
+  promoted: number; unworkable: number;
+  faults: ScheduledFault[];
+}
 
 interface Machine { id: string; workers: SimWorker[]; logger: ConnectorLogger; crashed: boolean; sink: LineSink }
 
@@ -55,6 +71,7 @@ export class Fleet {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #load: LoadGenerator;
   readonly #api: ConnectorLogger;
+  readonly #keeper: QueueKeeper;
   #completed = 0;
   #failed = 0;
   #schedule: ScheduledFault[] = [];
@@ -66,6 +83,13 @@ export class Fleet {
     this.#api = new ConnectorLogger({ machineId: 'api-server', workerId: 'api-server-0', serviceType: 'api', connectorId: 'api', sink: o.serviceSink });
     this.#load = new LoadGenerator({
       queue: o.queue, logger: this.#api, rng: this.#rng.fork('load'), rate: o.rate, webhookBase: o.webhookBase, ...(o.apiUrl ? { apiUrl: o.apiUrl } : {}),
+      ...(o.scheduledShare !== undefined ? { scheduledShare: o.scheduledShare } : {}),
+      ...(o.unworkableShare !== undefined ? { unworkableShare: o.unworkableShare } : {}),
+    });
+    const apiTracing = o.tracingFor?.('api-server');
+    this.#keeper = new QueueKeeper({
+      queue: o.queue, logger: this.#api, ...(apiTracing ? { tracing: apiTracing } : {}),
+      ...(o.unworkableAfterMs !== undefined ? { unworkableAfterMs: o.unworkableAfterMs } : {}),
     });
   }
 
@@ -80,6 +104,7 @@ export class Fleet {
       this.#startMachine(m);
     }
     this.#load.start();
+    this.#keeper.start();
     this.#schedule = scheduleFor(this.#o.scenario, this.machineIds, this.#rng.fork('scenario'), {
       ...(this.#o.faultDelayMs !== undefined ? { delayMs: this.#o.faultDelayMs } : {}),
       ...(this.#o.faultDurationMs !== undefined ? { durationMs: this.#o.faultDurationMs } : {}),
@@ -93,6 +118,7 @@ export class Fleet {
 
   async stop(): Promise<void> {
     this.#load.stop();
+    this.#keeper.stop();
     this.#sleeper.stop(); // jobs in flight finish at once
     for (const t of this.#timers) clearTimeout(t); // intervals too (same handle type)
     await Promise.all(this.#machines.map(async (m) => {
@@ -104,7 +130,8 @@ export class Fleet {
   stats(): FleetStats {
     return {
       machines: this.#machines.length, workers: this.#machines.reduce((n, m) => n + m.workers.length, 0),
-      submitted: this.#load.submitted, completed: this.#completed, failed: this.#failed, faults: [...this.#schedule],
+      submitted: this.#load.submitted, completed: this.#completed, failed: this.#failed,
+      promoted: this.#keeper.promoted, unworkable: this.#keeper.unworkable, faults: [...this.#schedule],
     };
   }
 
@@ -120,7 +147,9 @@ export class Fleet {
     this.#timers.push(health);
     const w = this.#o.workersPerMachine;
     const count = typeof w === 'number' ? w : this.#rng.int(w[0], w[1]);
-    const webhook = this.#o.webhookBase ? createWebhookDeliverer({ logger: this.#api, sleep: this.#sleeper.sleep }) : null;
+    const hookTracer = this.#o.tracingFor?.('webhook-service')?.tracer;
+    const webhook = this.#o.webhookBase ? createWebhookDeliverer({ logger: this.#api, sleep: this.#sleeper.sleep, ...(hookTracer ? { tracer: hookTracer } : {}) }) : null;
+    const tracing = this.#o.tracingFor?.(m.id);
     const scale = this.#o.durationScale ?? 1;
     for (let k = 0; k < count; k++) {
       const workerId = `${m.id}-worker-${k}`;
@@ -132,7 +161,7 @@ export class Fleet {
           connector: connectorFor(st),
           logger: new ConnectorLogger({ machineId: m.id, workerId, serviceType: st, connectorId: `${st}-${k}`, sink: m.sink }),
         })),
-        sleep: this.#sleeper.sleep, durationScale: scale, pollMs: 250, heartbeatMs: 15_000,
+        sleep: this.#sleeper.sleep, durationScale: scale, pollMs: 250, heartbeatMs: 15_000, ...(tracing ? { tracing } : {}),
         onFinished: (j: JobRecord) => { if (j.status === 'completed') this.#completed++; else this.#failed++; },
       });
       m.workers.push(worker);

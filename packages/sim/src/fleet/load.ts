@@ -5,7 +5,8 @@
  */
 import type { ConnectorLogger } from '@jobscope/sdk';
 import { connectorFor, SERVICE_TYPES } from '../connectors/index.js';
-import type { JobQueue } from '../queue/types.js';
+import { submittedMeta } from '../api/app.js';
+import type { JobQueue, JobSpec } from '../queue/types.js';
 import type { Rng } from '../random/index.js';
 
 const MIX: Readonly<Record<string, number>> = { comfyui: 0.35, 'openai-text': 0.2, 'openai-image': 0.1, a1111: 0.15, simulation: 0.1, rest: 0.1 };
@@ -21,7 +22,14 @@ export interface LoadOptions {
   serviceTypes?: readonly string[];
   /** Submit through the API service over HTTP (it logs job_submitted); else straight on the queue. */
   apiUrl?: string;
+  /** Share of jobs scheduled to run 2–10 s later (status pending until then). Default 0.02. */
+  scheduledShare?: number;
+  /** Share of jobs of a service type no worker runs (they end unworkable). Default 0. */
+  unworkableShare?: number;
 }
+
+/** The service type nobody in the simulated fleet runs. */
+export const UNRUNNABLE_SERVICE_TYPE = 'video-upscale';
 
 export class LoadGenerator {
   readonly #o: LoadOptions;
@@ -56,16 +64,18 @@ export class LoadGenerator {
     const types = o.serviceTypes ?? SERVICE_TYPES;
     const weights: Record<string, number> = {};
     for (const t of types) weights[t] = MIX[t] ?? 0.1;
-    const serviceType = o.rng.weighted(weights);
-    const models = connectorFor(serviceType).models;
+    const unrunnable = (o.unworkableShare ?? 0) > 0 && o.rng.chance(o.unworkableShare ?? 0);
+    const serviceType = unrunnable ? UNRUNNABLE_SERVICE_TYPE : o.rng.weighted(weights);
+    const models = unrunnable ? ['realesrgan-x4'] : connectorFor(serviceType).models;
     try {
-      const spec = {
+      const spec: JobSpec = {
         service_type: serviceType,
         model: models.length > 0 ? o.rng.pick(models as string[]) : '',
         priority: o.rng.chance(0.1) ? 5 : 0,
         max_retries: 3,
         payload: { prompt: `demo job ${this.#submitted}` },
         ...(o.webhookBase && o.rng.chance(0.8) ? { webhook_url: `${o.webhookBase}/hooks/demo` } : {}),
+        ...(o.rng.chance(o.scheduledShare ?? 0.02) ? { delay_ms: o.rng.int(2_000, 10_000) } : {}),
       };
       if (o.apiUrl) {
         const r = await fetch(`${o.apiUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
@@ -78,7 +88,7 @@ export class LoadGenerator {
         }
       } else {
         const job = await o.queue.submit(spec);
-        o.logger.jobSubmitted(job.id, { service_type: job.service_type, model: job.model, priority: job.priority, max_retries: job.max_retries });
+        o.logger.jobSubmitted(job.id, submittedMeta(job));
       }
       this.#submitted++;
     } catch {

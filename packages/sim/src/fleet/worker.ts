@@ -6,7 +6,10 @@
  * jobs to the webhook service. Heartbeats every heartbeatMs. A worker stops
  * between jobs; `crash()` stops it at once, silently (a machine crash).
  */
-import { classifyError, retryable, type ConnectorLogger } from '@jobscope/sdk';
+import { trace as traceApi } from '@opentelemetry/api';
+import { classifyError, failSpan, formatTraceparent, retryable, traceClaim, traceProcess, type ConnectorLogger, type Tracing } from '@jobscope/sdk';
+import { runConnectorTraced } from '../tracing/connector-spans.js';
+import { NO_TRACER } from '../tracing/no-tracer.js';
 import type { ActiveFaults, SimulatedConnector } from '../connectors/index.js';
 import type { Rng } from '../random/index.js';
 import type { JobQueue, JobRecord } from '../queue/types.js';
@@ -29,6 +32,13 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Called when a job reaches a final state (tests and the demo's counters). */
   onFinished?(job: JobRecord): void;
+  /**
+   * The machine's tracing: the claim (`receive jobs:pending`), each attempt
+   * (`process jobs:pending`, linked to the previous one) and the connector
+   * call become spans of the job's trace, and the job's end tells the
+   * sampler whether to keep it. Without it: no spans.
+   */
+  tracing?: Tracing;
 }
 
 export class SimWorker {
@@ -102,38 +112,59 @@ export class SimWorker {
     const o = this.#o;
     const entry = o.connectors.find((c) => c.connector.serviceType === job.service_type) ?? o.connectors[0];
     if (!entry) return;
+    const tracer = o.tracing?.tracer ?? NO_TRACER;
     const log = entry.logger.withJobContext(job.id);
     const queueWait = Math.max(0, job.claimed_at - job.queued_at);
-    log.jobReceived(job.id, { model: job.model, attempt: job.attempts, queue_wait_ms: queueWait, priority: job.priority });
-    await o.queue.accept(job.id);
-    await o.queue.start(job.id);
-    log.jobStarted(job.id, { model: job.model, attempt: job.attempts });
-    const result = await entry.connector.run(
-      { id: job.id, service_type: job.service_type, model: job.model, payload: job.payload, attempts: job.attempts },
-      {
-        logger: log, rng: o.rng, faults: o.faults, sleep: o.sleep, machineId: o.machineId, durationScale: o.durationScale ?? 1,
-        progress: (p) => o.queue.progress({ jobId: job.id, ...p }),
-      },
-    );
-    if (this.#crashed) return;
-    const durationMs = Math.round(result.durationMs); // simulated time, whatever the scale
-    let final: JobRecord | null = null;
-    if (result.ok) {
-      final = await o.queue.complete(job.id, result.output);
-      log.jobCompleted(job.id, { model: job.model, duration_ms: durationMs, attempt: job.attempts, output_size: JSON.stringify(result.output).length });
-    } else {
-      const errorType = classifyError(result.error);
-      const { record, retried } = await o.queue.fail(job.id, { message: result.error.message, errorType, retryable: retryable(errorType) });
-      log.jobFailed(job.id, result.error, { model: job.model, duration_ms: durationMs, attempt: job.attempts, max_retries: job.max_retries });
-      if (retried) log.jobRetried(job.id, job.attempts + 1, { error_type: errorType, max_retries: job.max_retries });
-      else {
-        if (record.status === 'timeout') log.jobTimeout(job.id, durationMs, { model: job.model, attempt: job.attempts });
-        final = record;
+    await traceClaim(job, async () => {
+      log.jobReceived(job.id, { model: job.model, attempt: job.attempts, queue_wait_ms: queueWait, priority: job.priority });
+      await o.queue.accept(job.id);
+    }, { tracer });
+    let traceId = '';
+    const end = await traceProcess(job, async (span) => {
+      traceId = span.spanContext().traceId;
+      await o.queue.start(job.id);
+      log.jobStarted(job.id, { model: job.model, attempt: job.attempts });
+      const result = await runConnectorTraced(tracer, job, entry.connector, (trace) => entry.connector.run(
+        { id: job.id, service_type: job.service_type, model: job.model, payload: job.payload, attempts: job.attempts },
+        {
+          logger: log, rng: o.rng, faults: o.faults, sleep: o.sleep, machineId: o.machineId, durationScale: o.durationScale ?? 1,
+          progress: (p) => o.queue.progress({ jobId: job.id, ...p }),
+          ...(o.tracing ? { trace } : {}),
+        },
+      ));
+      if (this.#crashed) return null;
+      const durationMs = Math.round(result.durationMs); // simulated time, whatever the scale
+      if (result.ok) {
+        const final = await o.queue.complete(job.id, result.output);
+        log.jobCompleted(job.id, { model: job.model, duration_ms: durationMs, attempt: job.attempts, output_size: JSON.stringify(result.output).length });
+        return { final, retried: false, durationMs };
       }
+      failSpan(span, result.error);
+      const errorType = classifyError(result.error);
+      const sc = span.spanContext();
+      const lastAttempt = traceApi.isSpanContextValid(sc) ? formatTraceparent(sc) : undefined;
+      const { record, retried } = await o.queue.fail(job.id, {
+        message: result.error.message, errorType, retryable: retryable(errorType), ...(lastAttempt ? { lastAttempt } : {}),
+      });
+      log.jobFailed(job.id, result.error, { model: job.model, duration_ms: durationMs, attempt: job.attempts, max_retries: job.max_retries });
+      if (retried) {
+        log.jobRetried(job.id, job.attempts + 1, { error_type: errorType, max_retries: job.max_retries });
+        return { final: null, retried: true, durationMs };
+      }
+      if (record.status === 'timeout') log.jobTimeout(job.id, durationMs, { model: job.model, attempt: job.attempts });
+      return { final: record, retried: false, durationMs };
+    }, { tracer, attempt: job.attempts, queueWaitMs: queueWait });
+    if (!end) return;
+    // the sampler's decision for the whole trace: failed, timed out, retried or slow jobs are kept
+    if (o.tracing && traceId) {
+      o.tracing.jobEnded({
+        traceId, jobId: job.id, status: end.retried ? 'retried' : (end.final?.status ?? 'completed'), serviceType: job.service_type,
+        model: job.model, durationMs: end.durationMs, attempt: job.attempts,
+      });
     }
-    if (final) {
-      o.onFinished?.(final);
-      await o.webhook?.deliver(final);
+    if (end.final) {
+      o.onFinished?.(end.final);
+      await o.webhook?.deliver(end.final);
     }
   }
 }

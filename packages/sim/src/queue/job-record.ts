@@ -17,6 +17,10 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** |priority| bound that keeps `-priority * 1e13 + ms` an exact double (< 2^53). */
 export const MAX_ABS_PRIORITY = 900;
 const PRIORITY_WEIGHT = 1e13;
+/** Longest delay_ms a job may be scheduled with (one day). */
+export const MAX_DELAY_MS = 86_400_000;
+/** promoteDue and reapUnworkable look at this many jobs per call by default. */
+export const MAINTENANCE_BATCH = 500;
 
 /** Statuses a worker holds a job in (start/progress/complete/fail are allowed). */
 export const CLAIMED_STATUSES: readonly JobStatus[] = ['assigned', 'accepted', 'in_progress'];
@@ -74,7 +78,7 @@ export function validateJobId(jobId: unknown): string {
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** The record a valid spec becomes on submit (status queued). */
+/** The record a valid spec becomes on submit (status queued, or pending with a delay). */
 export function newRecord(spec: JobSpec, now: number): JobRecord {
   if (!isPlainObject(spec)) throw bad('job spec must be an object');
   const serviceType: unknown = spec.service_type;
@@ -88,6 +92,10 @@ export function newRecord(spec: JobSpec, now: number): JobRecord {
   if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 1000) {
     throw bad('max_retries must be an integer between 0 and 1000');
   }
+  const delay = spec.delay_ms ?? 0;
+  if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_MS) {
+    throw bad(`delay_ms must be an integer between 0 and ${MAX_DELAY_MS}`);
+  }
   const traceparent = optionalString(spec.traceparent, 'traceparent', 55);
   if (traceparent !== '' && !TRACEPARENT.test(traceparent)) throw bad('traceparent must be a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)');
   return {
@@ -98,12 +106,14 @@ export function newRecord(spec: JobSpec, now: number): JobRecord {
     priority,
     max_retries: maxRetries,
     attempts: 0,
-    status: 'queued',
+    status: delay > 0 ? 'pending' : 'queued',
     webhook_url: optionalString(spec.webhook_url, 'webhook_url'),
     traceparent,
     tracestate: optionalString(spec.tracestate, 'tracestate', 512),
+    last_attempt: '',
     submitted_at: now,
-    queued_at: now,
+    run_at: now + delay,
+    queued_at: delay > 0 ? 0 : now,
     claimed_at: 0,
     started_at: 0,
     finished_at: 0,
@@ -153,12 +163,31 @@ export function parseProgress(text: string): ProgressMessage | undefined {
   }
 }
 
+/** The maintenance calls' limit argument. */
+export function validateLimit(limit: unknown): number {
+  if (limit === undefined) return MAINTENANCE_BATCH;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100_000) throw bad('limit must be an integer between 1 and 100000');
+  return limit;
+}
+
+export function validateAfterMs(afterMs: unknown): number {
+  if (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 0) throw bad('afterMs must be a non-negative integer');
+  return afterMs;
+}
+
+/** What reapUnworkable writes as the job's error. */
+export const unworkableSuffix = (afterMs: number): string => ` (no worker asked for it in ${Math.round(afterMs / 1000)} s)`;
+export const unworkableMessage = (serviceType: string, afterMs: number): string =>
+  `no worker can run service_type ${serviceType}${unworkableSuffix(afterMs)}`;
+
 export function validateFailure(failure: FailureInfo): FailureInfo {
   if (!isPlainObject(failure)) throw bad('failure must be an object');
   if (typeof failure.message !== 'string') throw bad('failure message must be a string');
   if (!(ERROR_TYPES as readonly string[]).includes(failure.errorType)) throw bad(`failure errorType must be one of ${ERROR_TYPES.join(', ')}`);
   if (typeof failure.retryable !== 'boolean') throw bad('failure retryable must be a boolean');
-  return { message: failure.message.slice(0, 8192), errorType: failure.errorType, retryable: failure.retryable };
+  const lastAttempt = failure.lastAttempt ?? '';
+  if (typeof lastAttempt !== 'string' || (lastAttempt !== '' && !TRACEPARENT.test(lastAttempt))) throw bad('failure lastAttempt must be a W3C traceparent');
+  return { message: failure.message.slice(0, 8192), errorType: failure.errorType, retryable: failure.retryable, lastAttempt };
 }
 
 /** The fields of hash job:{id}: numbers as decimal strings, payload/result as JSON. */
@@ -201,7 +230,9 @@ export function decodeRecord(h: Record<string, string>): JobRecord {
     webhook_url: h.webhook_url ?? '',
     traceparent: h.traceparent ?? '',
     tracestate: h.tracestate ?? '',
+    last_attempt: h.last_attempt ?? '',
     submitted_at: num(h.submitted_at),
+    run_at: num(h.run_at ?? h.submitted_at),
     queued_at: num(h.queued_at),
     claimed_at: num(h.claimed_at),
     started_at: num(h.started_at),

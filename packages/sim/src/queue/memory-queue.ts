@@ -10,8 +10,8 @@ import { JobscopeError } from '@jobscope/core';
 import type { FailureInfo, JobQueue, JobRecord, JobSpec, ProgressMessage, WorkerIdentity } from './types.js';
 import {
   CLAIM_SCAN_LIMIT, CLAIMED_STATUSES, FINISHED_CAP, FINISHED_STATUSES, STARTABLE_STATUSES, closedError, deliver, jsonObject,
-  newRecord, notFound, pendingScore, validateFailure, validateJobId, validateProgress, validateWorker, wrongState,
-  type FinishedList,
+  newRecord, notFound, pendingScore, unworkableMessage, validateAfterMs, validateFailure, validateJobId, validateLimit,
+  validateProgress, validateWorker, wrongState, type FinishedList,
 } from './job-record.js';
 
 interface PendingEntry {
@@ -30,6 +30,10 @@ const patch = (r: JobRecord, fields: Partial<JobRecord>): void => {
 export function createMemoryQueue(): JobQueue {
   const jobs = new Map<string, JobRecord>();
   const pending: PendingEntry[] = [];
+  /** Delayed jobs (status pending), in run_at order (score = run_at). */
+  const scheduled: PendingEntry[] = [];
+  /** service_type → ms of the last claim naming it. */
+  const capabilities = new Map<string, number>();
   const finished: Record<FinishedList, string[]> = { completed: [], failed: [], cancelled: [] };
   const subscribers = new Set<(msg: ProgressMessage) => void>();
   let closed = false;
@@ -47,20 +51,20 @@ export function createMemoryQueue(): JobQueue {
     if (!CLAIMED_STATUSES.includes(r.status)) throw wrongState(jobId, action, r.status);
     return r;
   };
-  const enqueue = (r: JobRecord): void => {
-    const e = { score: pendingScore(r.priority, r.queued_at), id: r.id };
+  const insert = (set: PendingEntry[], e: PendingEntry): void => {
     let lo = 0;
-    let hi = pending.length;
+    let hi = set.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(pending[mid], e)) lo = mid + 1;
+      if (before(set[mid], e)) lo = mid + 1;
       else hi = mid;
     }
-    pending.splice(lo, 0, e);
+    set.splice(lo, 0, e);
   };
-  const dequeue = (id: string): void => {
-    const i = pending.findIndex((e) => e.id === id);
-    if (i >= 0) pending.splice(i, 1);
+  const enqueue = (r: JobRecord): void => insert(pending, { score: pendingScore(r.priority, r.queued_at), id: r.id });
+  const remove = (set: PendingEntry[], id: string): void => {
+    const i = set.findIndex((e) => e.id === id);
+    if (i >= 0) set.splice(i, 1);
   };
   /** Newest first, capped: the oldest record falling off the list is forgotten. */
   const remember = (list: FinishedList, id: string): void => {
@@ -76,13 +80,16 @@ export function createMemoryQueue(): JobQueue {
       open();
       const r = newRecord(spec, Date.now());
       jobs.set(r.id, r);
-      enqueue(r);
+      if (r.status === 'pending') insert(scheduled, { score: r.run_at, id: r.id });
+      else enqueue(r);
       return copy(r);
     },
 
     async claim(worker: WorkerIdentity): Promise<JobRecord | null> {
       open();
       const w = validateWorker(worker);
+      const now = Date.now();
+      for (const st of w.serviceTypes) capabilities.set(st, now);
       const n = Math.min(pending.length, CLAIM_SCAN_LIMIT);
       for (let i = 0; i < n; i++) {
         const r = jobs.get(pending[i].id);
@@ -94,6 +101,39 @@ export function createMemoryQueue(): JobQueue {
         return copy(r);
       }
       return null;
+    },
+
+    async promoteDue(limit?: number): Promise<JobRecord[]> {
+      open();
+      const n = validateLimit(limit);
+      const now = Date.now();
+      const out: JobRecord[] = [];
+      while (out.length < n && scheduled.length > 0 && scheduled[0].score <= now) {
+        const r = jobs.get((scheduled.shift() as PendingEntry).id);
+        if (!r || r.status !== 'pending') continue;
+        patch(r, { status: 'queued', queued_at: now });
+        enqueue(r);
+        out.push(copy(r));
+      }
+      return out;
+    },
+
+    async reapUnworkable(afterMs: number, limit?: number): Promise<JobRecord[]> {
+      open();
+      const after = validateAfterMs(afterMs);
+      const n = Math.min(pending.length, validateLimit(limit));
+      const now = Date.now();
+      const out: JobRecord[] = [];
+      for (const e of pending.slice(0, n)) {
+        const r = jobs.get(e.id);
+        if (!r || r.status !== 'queued' || now - r.queued_at < after) continue;
+        if (now - (capabilities.get(r.service_type) ?? 0) < after) continue;
+        remove(pending, r.id);
+        patch(r, { status: 'unworkable', finished_at: now, error_type: 'validation', error: unworkableMessage(r.service_type, after) });
+        remember('failed', r.id);
+        out.push(copy(r));
+      }
+      return out;
     },
 
     async accept(jobId: string): Promise<void> {
@@ -139,6 +179,7 @@ export function createMemoryQueue(): JobQueue {
       const now = Date.now();
       const retried = f.retryable && r.attempts <= r.max_retries;
       patch(r, { error: f.message, error_type: f.errorType });
+      if (f.lastAttempt) r.last_attempt = f.lastAttempt;
       if (retried) {
         patch(r, { status: 'queued', queued_at: now, claimed_at: 0, started_at: 0, progress: 0, machine_id: '', worker_id: '' });
         enqueue(r);
@@ -153,7 +194,8 @@ export function createMemoryQueue(): JobQueue {
       open();
       const r = lookup(jobId);
       if (FINISHED_STATUSES.includes(r.status)) return false;
-      dequeue(r.id);
+      remove(pending, r.id);
+      remove(scheduled, r.id);
       patch(r, { status: 'cancelled', finished_at: Date.now() });
       remember('cancelled', r.id);
       return true;

@@ -73,6 +73,8 @@ const isJs = (code: ErrorCode, text?: RegExp) => (e: unknown): boolean => {
   return true;
 };
 
+const bad = (p: Promise<unknown>, text: RegExp): Promise<void> => assert.rejects(p, isJs('JS_BAD_REQUEST', text));
+
 /** Subscribes (resolving once subscribed); `done` resolves with the first `n` messages, or rejects after `ms`. */
 async function collect(queue: JobQueue, n: number, ms = 3000): Promise<{ msgs: ProgressMessage[]; done: Promise<ProgressMessage[]>; stop: () => Promise<void> }> {
   const msgs: ProgressMessage[] = [];
@@ -121,7 +123,7 @@ for (const f of factories) {
       assert.deepEqual(got, {
         id: r.id, service_type: 'comfyui', model: 'sdxl', payload: { prompt: 'a cat', n: 2, nested: { x: [1, 2] } },
         priority: 0, max_retries: 3, attempts: 0, status: 'queued', webhook_url: 'http://127.0.0.1:1/hook',
-        traceparent: tp, tracestate: 'k=v', submitted_at: r.submitted_at, queued_at: r.submitted_at, claimed_at: 0,
+        traceparent: tp, tracestate: 'k=v', last_attempt: '', submitted_at: r.submitted_at, run_at: r.submitted_at, queued_at: r.submitted_at, claimed_at: 0,
         started_at: 0, finished_at: 0, machine_id: '', worker_id: '', progress: 0, error: '', error_type: '', result: null,
       });
       assert.equal(await queue.get('job-nope-0000000000'), null);
@@ -228,14 +230,19 @@ for (const f of factories) {
     });
 
     withQueue('retryable failures re-queue until attempts = max_retries + 1, then failed', async ({ queue }) => {
+      const spanOfAttempt = (n: number): string => `00-0af7651916cd43dd8448eb211c80319c-${String(n).padStart(16, 'a')}-01`;
+      await bad(queue.fail('job-x', { message: 'x', errorType: 'unknown', retryable: true, lastAttempt: 'nope' }), /lastAttempt/);
       const r = await queue.submit({ service_type: 'openai-text', max_retries: 2, priority: 4 });
       for (let attempt = 1; attempt <= 3; attempt++) {
         const c = await queue.claim(worker(['openai-text']));
         assert.equal(c?.id, r.id);
         assert.equal(c?.attempts, attempt);
+        // the previous attempt's span context comes back with the claim (the next attempt links to it)
+        assert.equal(c?.last_attempt, attempt === 1 ? '' : spanOfAttempt(attempt - 1));
         await queue.start(r.id);
         await queue.progress({ jobId: r.id, progress: 10 });
-        const { record, retried } = await queue.fail(r.id, { message: `rate limited #${attempt}`, errorType: 'rate_limit', retryable: true });
+        const { record, retried } = await queue.fail(r.id, { message: `rate limited #${attempt}`, errorType: 'rate_limit', retryable: true, lastAttempt: spanOfAttempt(attempt) });
+        assert.equal(record.last_attempt, spanOfAttempt(attempt));
         assert.equal(record.attempts, attempt);
         assert.equal(record.error, `rate limited #${attempt}`);
         assert.equal(record.error_type, 'rate_limit');
@@ -409,6 +416,70 @@ for (const f of factories) {
       // Nothing above changed the job.
       assert.equal((await queue.get(r.id))?.status, 'in_progress');
       await bad(queue.onProgress(undefined as never), /callback/);
+    });
+
+    withQueue('a delayed job waits as pending, is promoted when due, and can be cancelled while pending', async ({ queue, another }) => {
+      await bad(queue.submit({ service_type: 's', delay_ms: -1 }), /delay_ms/);
+      await bad(queue.submit({ service_type: 's', delay_ms: 1.5 }), /delay_ms/);
+      await bad(queue.submit({ service_type: 's', delay_ms: 86_400_001 }), /delay_ms/);
+      await bad(queue.promoteDue(0), /limit/);
+      const t0 = Date.now();
+      const later = await queue.submit({ service_type: 's', delay_ms: 300 });
+      const never = await queue.submit({ service_type: 's', delay_ms: 60_000 });
+      const gone = await queue.submit({ service_type: 's', delay_ms: 200 });
+      assert.equal(later.status, 'pending');
+      assert.ok(later.run_at >= t0 + 300 && later.run_at <= Date.now() + 300);
+      assert.equal(later.queued_at, 0);
+      assert.equal(await queue.depth(), 0, 'pending jobs are not in jobs:pending');
+      assert.equal(await queue.claim(worker(['s'])), null);
+      assert.deepEqual(await queue.promoteDue(), [], 'nothing is due yet');
+      assert.equal(await queue.cancel(gone.id), true);
+      assert.equal((await queue.get(gone.id))?.status, 'cancelled');
+      await sleep(320);
+      const promoted = await (await another()).promoteDue();
+      assert.deepEqual(promoted.map((r) => [r.id, r.status]), [[later.id, 'queued']]);
+      assert.ok(promoted[0]!.queued_at >= later.run_at);
+      assert.deepEqual(await queue.promoteDue(), [], 'promoted once');
+      const claimed = await queue.claim(worker(['s']));
+      assert.equal(claimed?.id, later.id);
+      assert.equal(claimed?.status, 'assigned');
+      assert.equal((await queue.get(never.id))?.status, 'pending');
+    });
+
+    withQueue('a queued job no worker asks for becomes unworkable; jobs some worker can run stay', async ({ queue, another }) => {
+      await bad(queue.reapUnworkable(-1), /afterMs/);
+      await bad(queue.reapUnworkable(10, 0), /limit/);
+      const orphan = await queue.submit({ service_type: 'video-upscale' });
+      const served = await queue.submit({ service_type: 's' });
+      // a worker for 's' is around (it polls; nothing of its kind is pending when it asks first)
+      assert.equal((await queue.claim(worker(['t', 's'], 'w-s')))?.id, served.id);
+      const again = await queue.submit({ service_type: 's' });
+      assert.deepEqual(await queue.reapUnworkable(60_000), [], 'nothing has waited long enough');
+      await sleep(120);
+      await queue.claim(worker(['t'], 'w-t')); // keeps 't' fresh, not 's'
+      const reaped = await (await another()).reapUnworkable(100);
+      const byId = new Map(reaped.map((r) => [r.id, r]));
+      assert.ok(byId.has(orphan.id), 'the job nobody can run is reaped');
+      assert.equal(byId.get(orphan.id)?.status, 'unworkable');
+      assert.equal(byId.get(orphan.id)?.error_type, 'validation');
+      assert.match(byId.get(orphan.id)?.error ?? '', /no worker can run service_type video-upscale/);
+      assert.ok((byId.get(orphan.id)?.finished_at ?? 0) > 0);
+      // 's' was named by a claim 120 ms ago (> 100 ms): its waiting job is reaped too, by the same rule
+      assert.ok(byId.has(again.id));
+      assert.equal((await queue.get(served.id))?.status, 'assigned');
+      assert.equal((await queue.get(orphan.id))?.status, 'unworkable');
+      assert.equal(await queue.cancel(orphan.id), false, 'unworkable is final');
+      assert.equal(await queue.depth(), 0);
+      // a job whose type a worker asked for just now is kept
+      const fresh = await queue.submit({ service_type: 'u' });
+      await sleep(60);
+      await queue.claim(worker(['x'], 'w-x'));
+      await queue.claim(worker(['u'], 'w-u')); // takes it
+      assert.equal((await queue.get(fresh.id))?.status, 'assigned');
+      const kept = await queue.submit({ service_type: 'u' });
+      await sleep(60);
+      await queue.claim(worker(['x'], 'w-u2'));
+      assert.deepEqual((await queue.reapUnworkable(50)).map((r) => r.id), [kept.id], 'u was last asked for > 50 ms ago');
     });
 
     withQueue('a closed queue answers JS_UNAVAILABLE; close twice is fine', async ({ queue }) => {

@@ -14,7 +14,7 @@ import { FINISHED_CAP } from './job-record.js';
 const worker = { machineId: 'm1', workerId: 'w1', serviceTypes: ['comfyui', 's'] };
 const RECORD_FIELDS = [
   'id', 'service_type', 'model', 'payload', 'priority', 'max_retries', 'attempts', 'status', 'webhook_url', 'traceparent',
-  'tracestate', 'submitted_at', 'queued_at', 'claimed_at', 'started_at', 'finished_at', 'machine_id', 'worker_id',
+  'tracestate', 'last_attempt', 'submitted_at', 'run_at', 'queued_at', 'claimed_at', 'started_at', 'finished_at', 'machine_id', 'worker_id',
   'progress', 'error', 'error_type', 'result',
 ].sort();
 
@@ -32,6 +32,19 @@ describe('redis layout', { skip: redisServerAvailable() ? false : 'redis-server 
     await queue?.close();
     await redis?.quit();
     await server?.stop();
+  });
+
+  test('a delayed job: status pending in job:{id}, in jobs:scheduled scored by run_at, not in jobs:pending', async () => {
+    await redis.flushdb();
+    const r = await queue.submit({ service_type: 'comfyui', delay_ms: 60_000 });
+    assert.equal((await redis.hgetall(`job:${r.id}`)).status, 'pending');
+    assert.deepEqual(await redis.zrange('jobs:scheduled', 0, -1, 'WITHSCORES'), [r.id, String(r.run_at)]);
+    assert.equal(await redis.zcard('jobs:pending'), 0);
+    await redis.zadd('jobs:scheduled', '1', r.id); // due now
+    const [p] = await queue.promoteDue();
+    assert.equal(p?.id, r.id);
+    assert.equal(await redis.zcard('jobs:scheduled'), 0);
+    assert.deepEqual(await redis.zrange('jobs:pending', 0, -1, 'WITHSCORES'), [r.id, String(p!.queued_at)]);
   });
 
   test('job:{id} holds every record field; jobs:pending scores -priority*1e13 + queued_at', async () => {
@@ -54,6 +67,9 @@ describe('redis layout', { skip: redisServerAvailable() ? false : 'redis-server 
     const c = await queue.claim(worker);
     assert.equal(c?.id, r.id);
     assert.deepEqual(await redis.zrange('jobs:pending', 0, -1), []);
+    const seen = await redis.hgetall('workers:capabilities');
+    assert.deepEqual(Object.keys(seen).sort(), [...worker.serviceTypes].sort());
+    assert.ok(Math.abs(Number(seen[worker.serviceTypes[0]!]) - Date.now()) < 5000);
     const claimed = await redis.hgetall(`job:${r.id}`);
     assert.equal(claimed.status, 'assigned');
     assert.equal(claimed.attempts, '1');

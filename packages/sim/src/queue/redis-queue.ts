@@ -3,6 +3,9 @@
  *   job:{id}        hash, every JobRecord field (numbers as decimals, payload/result as JSON)
  *   jobs:pending    sorted set of job ids, score -priority * 1e13 + queued_at ms
  *                   (lowest first: higher priority first, then older first)
+ *   jobs:scheduled  sorted set of delayed jobs (status pending), score run_at ms
+ *   workers:capabilities
+ *                   hash service_type → ms of the last claim naming it
  *   jobs:completed, jobs:failed, jobs:cancelled
  *                   lists of finished job ids, newest first, capped at
  *                   FINISHED_CAP; the hash of a record falling off is deleted
@@ -16,7 +19,8 @@ import { JobscopeError } from '@jobscope/core';
 import type { FailureInfo, JobQueue, JobRecord, JobSpec, ProgressMessage, WorkerIdentity } from './types.js';
 import {
   CLAIM_SCAN_LIMIT, FINISHED_CAP, closedError, decodeRecord, deliver, encodeRecord, jsonObject, newRecord, notFound,
-  parseProgress, pendingScore, validateFailure, validateJobId, validateProgress, validateWorker, wrongState,
+  parseProgress, pendingScore, unworkableSuffix, validateAfterMs, validateFailure, validateJobId, validateLimit, validateProgress,
+  validateWorker, wrongState,
 } from './job-record.js';
 import { defineScripts } from './redis-scripts.js';
 
@@ -62,6 +66,8 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
   const key = {
     job: (id: string) => `${prefix}job:${id}`,
     pending: `${prefix}jobs:pending`,
+    scheduled: `${prefix}jobs:scheduled`,
+    capabilities: `${prefix}workers:capabilities`,
     completed: `${prefix}jobs:completed`,
     failed: `${prefix}jobs:failed`,
     cancelled: `${prefix}jobs:cancelled`,
@@ -127,10 +133,10 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
     async submit(spec: JobSpec): Promise<JobRecord> {
       const r = newRecord(spec, Date.now());
       return run(async () => {
-        const replies = await client.multi()
-          .hset(key.job(r.id), encodeRecord(r))
-          .zadd(key.pending, String(pendingScore(r.priority, r.queued_at)), r.id)
-          .exec();
+        const tx = client.multi().hset(key.job(r.id), encodeRecord(r));
+        if (r.status === 'pending') tx.zadd(key.scheduled, String(r.run_at), r.id);
+        else tx.zadd(key.pending, String(pendingScore(r.priority, r.queued_at)), r.id);
+        const replies = await tx.exec();
         const failed = replies?.find(([err]) => err);
         if (!replies || failed) throw failed?.[0] ?? new Error('submit transaction aborted');
         return r;
@@ -142,9 +148,28 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
       if (w.serviceTypes.length === 0) return run(async () => null);
       return run(async () => {
         const reply = await scripts.claim(
-          key.pending, prefix, String(Date.now()), w.machineId, w.workerId, String(CLAIM_SCAN_LIMIT), ...w.serviceTypes,
+          key.pending, key.capabilities, prefix, String(Date.now()), w.machineId, w.workerId, String(CLAIM_SCAN_LIMIT), ...w.serviceTypes,
         );
         return Array.isArray(reply) && reply.length > 0 ? decodeRecord(pairs(reply)) : null;
+      });
+    },
+
+    async promoteDue(limit?: number): Promise<JobRecord[]> {
+      const n = validateLimit(limit);
+      return run(async () => {
+        const reply = await scripts.promote(key.scheduled, key.pending, prefix, String(Date.now()), String(n));
+        return (Array.isArray(reply) ? reply : []).map((h) => decodeRecord(pairs(h as unknown[])));
+      });
+    },
+
+    async reapUnworkable(afterMs: number, limit?: number): Promise<JobRecord[]> {
+      const after = validateAfterMs(afterMs);
+      const n = validateLimit(limit);
+      return run(async () => {
+        const reply = await scripts.reap(
+          key.pending, key.capabilities, key.failed, prefix, String(Date.now()), String(after), String(n), cap, unworkableSuffix(after),
+        );
+        return (Array.isArray(reply) ? reply : []).map((h) => decodeRecord(pairs(h as unknown[])));
       });
     },
 
@@ -178,7 +203,7 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
       const f = validateFailure(failure);
       return run(async () => {
         const reply = checked(await scripts.fail(
-          key.job(id), key.pending, key.failed, String(Date.now()), f.message, f.errorType, f.retryable ? '1' : '0', prefix, cap, id,
+          key.job(id), key.pending, key.failed, String(Date.now()), f.message, f.errorType, f.retryable ? '1' : '0', prefix, cap, id, f.lastAttempt ?? '',
         ), id, 'fail');
         return { record: decodeRecord(pairs(reply, 1)), retried: reply[0] === 'retried' };
       });
@@ -187,7 +212,7 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
     async cancel(jobId: string): Promise<boolean> {
       const id = validateJobId(jobId);
       return run(async () => {
-        const reply = await scripts.cancel(key.job(id), key.pending, key.cancelled, String(Date.now()), prefix, cap, id);
+        const reply = await scripts.cancel(key.job(id), key.pending, key.cancelled, key.scheduled, String(Date.now()), prefix, cap, id);
         if (Array.isArray(reply) && reply[0] === 'state') return false;
         checked(reply, id, 'cancel');
         return true;

@@ -33,11 +33,17 @@ local function remember(list, id, prefix, cap)
 end
 `;
 
-/** KEYS: pending. ARGV: prefix, now, machineId, workerId, scanLimit, serviceType... */
+/** KEYS: pending, capabilities. ARGV: prefix, now, machineId, workerId, scanLimit, serviceType... */
 const CLAIM = `
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)
 local runs = {}
-for i = 6, #ARGV do runs[ARGV[i]] = true end
+local seen = {}
+for i = 6, #ARGV do
+  runs[ARGV[i]] = true
+  table.insert(seen, ARGV[i])
+  table.insert(seen, ARGV[2])
+end
+redis.call('HSET', KEYS[2], unpack(seen))
 for _, id in ipairs(ids) do
   local key = ARGV[1] .. 'job:' .. id
   local st = redis.call('HGET', key, 'service_type')
@@ -91,7 +97,7 @@ remember(KEYS[2], ARGV[5], ARGV[3], tonumber(ARGV[4]))
 return reply('ok', KEYS[1])
 `;
 
-/** KEYS: job, pending, failed list. ARGV: now, message, errorType, retryable (1/0), prefix, cap, id. */
+/** KEYS: job, pending, failed list. ARGV: now, message, errorType, retryable (1/0), prefix, cap, id, lastAttempt. */
 const FAIL = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
@@ -99,6 +105,7 @@ if not CLAIMED[st] then return {'state', st} end
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts')) or 0
 local max_retries = tonumber(redis.call('HGET', KEYS[1], 'max_retries')) or 0
 redis.call('HSET', KEYS[1], 'error', ARGV[2], 'error_type', ARGV[3])
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'last_attempt', ARGV[8]) end
 if ARGV[4] == '1' and attempts <= max_retries then
   local priority = tonumber(redis.call('HGET', KEYS[1], 'priority')) or 0
   redis.call('HSET', KEYS[1], 'status', 'queued', 'queued_at', ARGV[1], 'claimed_at', '0', 'started_at', '0',
@@ -113,25 +120,71 @@ remember(KEYS[3], ARGV[7], ARGV[5], tonumber(ARGV[6]))
 return reply('ok', KEYS[1])
 `;
 
-/** KEYS: job, pending, cancelled list. ARGV: now, prefix, cap, id. */
+/** KEYS: scheduled, pending. ARGV: prefix, now, limit. Due pending jobs → queued; replies their HGETALLs. */
+const PROMOTE = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  local key = ARGV[1] .. 'job:' .. id
+  if redis.call('HGET', key, 'status') == 'pending' then
+    local priority = tonumber(redis.call('HGET', key, 'priority')) or 0
+    redis.call('HSET', key, 'status', 'queued', 'queued_at', ARGV[2])
+    redis.call('ZADD', KEYS[2], string.format('%.17g', -priority * 1e13 + tonumber(ARGV[2])), id)
+    table.insert(out, redis.call('HGETALL', key))
+  end
+end
+return out
+`;
+
+/**
+ * KEYS: pending, capabilities, failed list. ARGV: prefix, now, afterMs, limit, cap, message prefix.
+ * Queued jobs waiting >= afterMs whose service_type no claim has named within afterMs → unworkable.
+ */
+const REAP = `
+local now = tonumber(ARGV[2])
+local after = tonumber(ARGV[3])
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[4]) - 1)
+local out = {}
+for _, id in ipairs(ids) do
+  local key = ARGV[1] .. 'job:' .. id
+  local f = redis.call('HMGET', key, 'service_type', 'queued_at', 'status')
+  if f[1] and f[3] == 'queued' and now - (tonumber(f[2]) or now) >= after then
+    local seen = tonumber(redis.call('HGET', KEYS[2], f[1]) or '0') or 0
+    if now - seen >= after then
+      redis.call('ZREM', KEYS[1], id)
+      redis.call('HSET', key, 'status', 'unworkable', 'finished_at', ARGV[2], 'error_type', 'validation',
+        'error', 'no worker can run service_type ' .. f[1] .. ARGV[6])
+      remember(KEYS[3], id, ARGV[1], tonumber(ARGV[5]))
+      table.insert(out, redis.call('HGETALL', key))
+    end
+  end
+end
+return out
+`;
+
+/** KEYS: job, pending, cancelled list, scheduled. ARGV: now, prefix, cap, id. */
 const CANCEL = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
 if FINISHED[st] then return {'state', st} end
 redis.call('ZREM', KEYS[2], ARGV[4])
+redis.call('ZREM', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_at', ARGV[1])
 remember(KEYS[3], ARGV[4], ARGV[2], tonumber(ARGV[3]))
 return {'ok'}
 `;
 
 const SCRIPTS = {
-  claim: { keys: 1, lua: CLAIM },
+  claim: { keys: 2, lua: CLAIM },
+  promote: { keys: 2, lua: PROMOTE },
+  reap: { keys: 3, lua: REAP },
   accept: { keys: 1, lua: ACCEPT },
   start: { keys: 1, lua: START },
   progress: { keys: 1, lua: PROGRESS },
   complete: { keys: 2, lua: COMPLETE },
   fail: { keys: 3, lua: FAIL },
-  cancel: { keys: 3, lua: CANCEL },
+  cancel: { keys: 4, lua: CANCEL },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

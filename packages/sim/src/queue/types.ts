@@ -20,6 +20,8 @@ export interface JobSpec {
   /** W3C trace context carried with the job (traces issue). */
   traceparent?: string;
   tracestate?: string;
+  /** Run no earlier than this many ms from now (0..MAX_DELAY_MS): the job waits as `pending` in jobs:scheduled. */
+  delay_ms?: number;
 }
 
 export interface JobRecord {
@@ -35,9 +37,13 @@ export interface JobRecord {
   webhook_url: string;
   traceparent: string;
   tracestate: string;
+  /** The previous attempt's process span (traceparent format), so the next attempt links to it; '' before any. */
+  last_attempt: string;
   /** ms since the epoch; 0 when not yet. */
   submitted_at: number;
-  /** Last time it entered jobs:pending (submit or retry). */
+  /** When it may run (submit time + delay_ms). */
+  run_at: number;
+  /** Last time it entered jobs:pending (submit, promotion from jobs:scheduled, or retry). */
   queued_at: number;
   claimed_at: number;
   started_at: number;
@@ -69,14 +75,31 @@ export interface FailureInfo {
   message: string;
   errorType: ErrorType;
   retryable: boolean;
+  /** The failed attempt's span context (traceparent format), kept in the record as `last_attempt`. */
+  lastAttempt?: string;
 }
 
 export interface JobQueue {
   readonly kind: 'redis' | 'memory';
-  /** Stores job:{id} (status queued) and adds it to jobs:pending. */
+  /**
+   * Stores job:{id} and adds it to jobs:pending (status queued) — or, with
+   * delay_ms > 0, to jobs:scheduled (status pending) until promoteDue().
+   */
   submit(spec: JobSpec): Promise<JobRecord>;
-  /** Atomically takes the best pending job a worker can run (status assigned, attempts + 1), or null. */
+  /**
+   * Atomically takes the best pending job a worker can run (status assigned,
+   * attempts + 1), or null. Also notes that a worker for each of its service
+   * types was seen now (workers:capabilities), which reapUnworkable reads.
+   */
   claim(worker: WorkerIdentity): Promise<JobRecord | null>;
+  /** pending → queued for scheduled jobs whose run_at has come (at most `limit`); returns them. */
+  promoteDue(limit?: number): Promise<JobRecord[]>;
+  /**
+   * queued → unworkable for jobs that have waited at least `afterMs` for a
+   * service_type no worker has asked for within `afterMs` (looks at the
+   * first `limit` of jobs:pending); kept in jobs:failed. Returns them.
+   */
+  reapUnworkable(afterMs: number, limit?: number): Promise<JobRecord[]>;
   /** assigned → accepted: the worker took the job on (it may still be preparing, e.g. loading a model). */
   accept(jobId: string): Promise<void>;
   /** assigned or accepted → in_progress. */
@@ -91,7 +114,7 @@ export interface JobQueue {
    * `retried` says which.
    */
   fail(jobId: string, failure: FailureInfo): Promise<{ record: JobRecord; retried: boolean }>;
-  /** queued/assigned/in_progress → cancelled (removed from jobs:pending); false when already finished. */
+  /** pending/queued/assigned/accepted/in_progress → cancelled (removed from jobs:pending or jobs:scheduled); false when already finished. */
   cancel(jobId: string): Promise<boolean>;
   get(jobId: string): Promise<JobRecord | null>;
   /** Jobs waiting in jobs:pending. */

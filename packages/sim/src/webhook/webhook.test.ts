@@ -8,7 +8,7 @@ import { createWebhookReceiver } from './receiver.js';
 
 const job = (url: string): JobRecord => ({
   id: 'job-w1', service_type: 'rest', model: '', payload: {}, priority: 0, max_retries: 3, attempts: 1, status: 'completed', webhook_url: url,
-  traceparent: '', tracestate: '', submitted_at: 1, queued_at: 1, claimed_at: 2, started_at: 3, finished_at: 4, machine_id: 'm', worker_id: 'w',
+  traceparent: '', tracestate: '', last_attempt: '', submitted_at: 1, run_at: 1, queued_at: 1, claimed_at: 2, started_at: 3, finished_at: 4, machine_id: 'm', worker_id: 'w',
   progress: 100, error: '', error_type: '', result: { ok: true },
 });
 

@@ -60,8 +60,11 @@ export interface OtlpHttpExporter {
    * same id). Resolves after the cursor's last ack write. Idempotent.
    * Close exporters before their DiskLog (a closed log stops them too, but
    * then an answered batch cannot be acked and is resent after a restart).
+   * With `drain`, it first keeps delivering until nothing is pending (or the
+   * deadline): for an embedded agent whose destination stops right after it.
+   * What is not delivered stays on disk for the next start either way.
    */
-  close(opts?: { deadlineMs?: number }): Promise<void>;
+  close(opts?: { deadlineMs?: number; drain?: boolean }): Promise<void>;
   stats(): OtlpHttpExporterStats;
 }
 
@@ -139,14 +142,20 @@ class Exporter implements OtlpHttpExporter {
     });
   }
 
-  close(opts: { deadlineMs?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(opts.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS);
+  close(opts: { deadlineMs?: number; drain?: boolean } = {}): Promise<void> {
+    this.#closing ??= this.#close(opts.deadlineMs ?? DEFAULT_CLOSE_DEADLINE_MS, opts.drain ?? false);
     return this.#closing;
   }
 
-  async #close(deadlineMs: number): Promise<void> {
-    this.#stop.abort();
+  async #close(deadlineMs: number, drain: boolean): Promise<void> {
+    const deadline = Date.now() + Math.max(0, deadlineMs);
     const timer = setTimeout(() => this.#abort.abort(), Math.max(0, deadlineMs));
+    if (drain) {
+      await this.#starting?.catch(() => {});
+      // the loop keeps sending; poll until it caught up (inputs are closed: pending only falls)
+      while (this.#loop && this.#state !== 'closed' && this.stats().pendingRecords > 0 && Date.now() < deadline) await sleep(20);
+    }
+    this.#stop.abort();
     try {
       await this.#starting?.catch(() => {});
       await this.#loop;

@@ -7,7 +7,7 @@
  * Order-dependent fields use argMax by event time, so late or out-of-order
  * events still produce the right state.
  */
-import { LIFECYCLE_EVENTS, STATUS_AFTER_EVENT } from '@jobscope/core';
+import { LIFECYCLE_EVENTS, STATUS_AFTER_EVENT, STATUS_OVERRIDES } from '@jobscope/core';
 
 const events = LIFECYCLE_EVENTS.map((e) => `'${e}'`).join(', ');
 const statuses = LIFECYCLE_EVENTS.map((e) => `'${STATUS_AFTER_EVENT[e]}'`).join(', ');
@@ -50,12 +50,18 @@ CREATE TABLE IF NOT EXISTS job_states (
 ORDER BY (Dataset, JobId)
 SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000`;
 
-/** SELECT list turning otel_logs rows into partial job states (MV and backfill). */
-const STATE_FROM_EVENTS = `
+const STATUS_BY_EVENT = `transform(EventType, [${events}], [${statuses}], '')`;
+/** Schema v3: an event's `status` attribute may set the status (core STATUS_OVERRIDES: pending, unworkable). */
+const STATUS_WITH_OVERRIDES = `multiIf(${Object.entries(STATUS_OVERRIDES)
+  .map(([e, allowed]) => `EventType = '${e}' AND LogAttributes['status'] IN (${(allowed ?? []).map((s) => `'${s}'`).join(', ')}), LogAttributes['status']`)
+  .join(', ')}, ${STATUS_BY_EVENT})`;
+
+/** SELECT list turning otel_logs rows into partial job states (MV and backfill); v2 had no status overrides. */
+const stateFromEvents = (status: string): string => `
 SELECT
     Dataset,
     JobId,
-    argMaxState(transform(EventType, [${events}], [${statuses}], ''), (Timestamp, toUInt8(transform(EventType, [${events}], [${ranks}], 0)))) AS Status,
+    argMaxState(${status}, (Timestamp, toUInt8(transform(EventType, [${events}], [${ranks}], 0)))) AS Status,
     argMaxIfState(ServiceType, Timestamp, ServiceType != '') AS ServiceType,
     argMaxIfState(LogAttributes['model'], Timestamp, LogAttributes['model'] != '') AS Model,
     argMaxIfState(MachineId, Timestamp, MachineId != '') AS MachineId,
@@ -81,10 +87,21 @@ WHERE EventType IN (${events}) AND JobId != ''
 GROUP BY Dataset, JobId`;
 
 export const JOB_STATES_MV = `
-CREATE MATERIALIZED VIEW IF NOT EXISTS job_states_mv TO job_states AS ${STATE_FROM_EVENTS}`;
+CREATE MATERIALIZED VIEW IF NOT EXISTS job_states_mv TO job_states AS ${stateFromEvents(STATUS_BY_EVENT)}`;
 
 /** Fills job_states from events already stored (used when the table is created on old data). */
-export const JOB_STATES_BACKFILL = `INSERT INTO job_states ${STATE_FROM_EVENTS}`;
+export const JOB_STATES_BACKFILL = `INSERT INTO job_states ${stateFromEvents(STATUS_BY_EVENT)}`;
+
+/**
+ * Schema v3: the view again, with status overrides. Migrations run before
+ * ingest starts, so no insert falls between the drop and the create.
+ * States already stored keep the status they had (only events after the
+ * upgrade can say pending/unworkable).
+ */
+export const JOB_STATES_MV_V3 = [
+  'DROP VIEW IF EXISTS job_states_mv',
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS job_states_mv TO job_states AS ${stateFromEvents(STATUS_WITH_OVERRIDES)}`,
+] as const;
 
 /**
  * Finished job state columns, in the API's names. Used over `job_states`

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store.js';
 import { INGEST_BATCHES, OTEL_LOGS, OTEL_METRICS, OTEL_TRACES } from './tables.js';
-import { JOB_STATES_BACKFILL, JOB_STATES_MV, JOB_STATES_TABLE } from './job-states.js';
+import { JOB_STATES_BACKFILL, JOB_STATES_MV, JOB_STATES_MV_V3, JOB_STATES_TABLE } from './job-states.js';
 
 export interface Migration {
   version: number;
@@ -26,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Table first, then the view (new events), then the backfill (old events).
     // Migrations run before ingest starts, so nothing is counted twice.
     statements: [JOB_STATES_TABLE, JOB_STATES_MV, JOB_STATES_BACKFILL],
+  },
+  {
+    version: 3,
+    name: 'job status from an event status attribute (pending, unworkable)',
+    statements: JOB_STATES_MV_V3,
   },
 ];
 

@@ -178,3 +178,25 @@ test('a DiskLog closed under a running exporter stops it cleanly', async (t) => 
   assert.equal(exp.stats().lastError, 'the disk log was closed');
   await exp.close();
 });
+
+test('close with drain delivers the backlog before stopping; without drain it stops after the batch in flight', async (t) => {
+  for (const drain of [true, false]) {
+    const log = await openLog(await tempDir(t));
+    const server = await TestServer.start();
+    t.after(() => server.stop());
+    const tags = Array.from({ length: 40 }, (_, i) => `d${i + 1}`);
+    for (const tag of tags) await log.append(record('logs', tag, 1));
+    const exp = createOtlpHttpExporter(log, options(server.url, { maxBatchRecords: 2 }));
+    await exp.start();
+    await waitFor(() => server.attempts.length >= 1, 'first request');
+    await exp.close({ deadlineMs: 5000, drain });
+    if (drain) {
+      assert.deepEqual(server.stored.flatMap(tagsOf), tags, 'everything delivered, in order');
+      assert.equal(log.stats().cursors.server.acked, 40);
+    } else {
+      assert.ok(server.stored.flatMap(tagsOf).length < 40, 'stopped before the end: the rest stays on disk');
+      assert.ok(log.stats().cursors.server.acked < 40);
+    }
+    await log.close();
+  }
+});
