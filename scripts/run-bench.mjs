@@ -3,11 +3,12 @@
 // issue #2), the SDK's (packages/sdk/dist/bench/run.js, issue #3), the
 // agent's (packages/agent/dist/bench/run.js, issue #4), the fleet's in
 // load mode (packages/sim/dist/bench/run.js, issue #5) and tracing's
-// (packages/sdk/dist/bench/tracing/run.js, issue #6), all into
+// (packages/sdk/dist/bench/tracing/run.js, issue #6) and the web UI's in a
+// browser (packages/ui/dist/node/bench/run.js, issue #7), all into
 // docs/benchmarks.md: the server's run rewrites the file and keeps the other
 // sections; the others replace only their own section.
 //
-//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk|agent|fleet|tracing] [server options: --no-ingest …]
+//   npm run bench [-- --quick] [-- --out FILE] [-- --only server|sdk|agent|fleet|tracing|ui] [server options: --no-ingest …]
 //
 // --quick prints without writing docs/benchmarks.md (unless --out is given),
 // as the server's benchmark does.
@@ -18,7 +19,7 @@ const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const at = (name) => args.indexOf(name);
 const only = at('--only') >= 0 ? args[at('--only') + 1] : undefined;
-const SECTIONS = ['server', 'sdk', 'agent', 'fleet', 'tracing'];
+const SECTIONS = ['server', 'sdk', 'agent', 'fleet', 'tracing', 'ui'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only must be one of ${SECTIONS.join(', ')} (got '${only}')`);
   process.exit(2);
@@ -48,4 +49,5 @@ if ((only === undefined || only === 'sdk') && status === 0) status = run('packag
 if ((only === undefined || only === 'agent') && status === 0) status = run('packages/agent/dist/bench/run.js', sectionArgs);
 if ((only === undefined || only === 'fleet') && status === 0) status = run('packages/sim/dist/bench/run.js', sectionArgs);
 if ((only === undefined || only === 'tracing') && status === 0) status = run('packages/sdk/dist/bench/tracing/run.js', sectionArgs);
+if ((only === undefined || only === 'ui') && status === 0) status = run('packages/ui/dist/node/bench/run.js', sectionArgs);
 process.exit(status);

@@ -10,7 +10,7 @@ import { CliError } from './command.js';
 // ClickHouse (hundreds of MB) on machines that only run the agent.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   start: { summary: 'start the server with embedded storage and a simulated fleet (what `npm start` runs)', load: async () => (await import('./commands/start.js')).startCommand },
-  server: { summary: 'run the server (ingest, storage, query API)', load: async () => (await import('./commands/server.js')).serverCommand },
+  server: { summary: 'run the server (ingest, storage, query API, web UI)', load: async () => (await import('./commands/server.js')).serverCommand },
   demo: { summary: 'run a simulated fleet (queue, API, workers, webhooks, agents) against a server', load: async () => (await import('./commands/demo.js')).demoCommand },
   agent: { summary: 'run the per-machine agent (receivers, disk buffer, delivery to the server)', load: async () => (await import('./commands/agent.js')).agentCommand },
   logs: { summary: 'search logs and events, or follow them live (--follow)', load: async () => (await import('./commands/logs.js')).logsCommand },

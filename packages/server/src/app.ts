@@ -4,6 +4,11 @@
  * and the query API — each a Fastify plugin with its own routes.
  * Start order: storage first, then the writer (replays its WAL), then routes.
  * Stop order: routes (stop accepting), writer (flush), storage.
+ *
+ * The token (when set) guards ingest and the API: those routes live in one
+ * encapsulated context with the check. The web UI's static files, the
+ * "UI not built" page and the 404 handler are in the root context, public
+ * (api/ui-static.ts).
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +21,7 @@ import { serverConsumer, type IngestCounters } from './ingest/consumer.js';
 import { registerAuth } from '@jobscope/pipeline';
 import { healthRoutes } from './api/health.js';
 import { queryRoutes } from './api/index.js';
+import { isForbiddenStaticPath, registerUi } from './api/ui-static.js';
 import { validateConfig, type ServerConfig } from './config.js';
 
 export interface JobscopeServer {
@@ -56,17 +62,24 @@ export async function createServer(config: ServerConfig): Promise<JobscopeServer
     requestTimeout: 120_000,
     return503OnClosing: true,
   });
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isForbiddenStaticPath(err)) {
+      reply.code(404).send({ error: 'JS_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}` });
+      return;
+    }
     const status = err instanceof JobscopeError ? err.status : err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     const code = err instanceof JobscopeError ? err.code : status >= 500 ? 'JS_INTERNAL' : 'JS_BAD_REQUEST';
     if (err instanceof JobscopeError && err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
     if (status >= 500) app.log.error(err);
     reply.code(status).send({ error: code, message: status >= 500 && !(err instanceof JobscopeError) ? 'internal error' : err.message });
   });
-  registerAuth(app, config.token);
-  await app.register(healthRoutes({ store, writer, counters, tail }));
-  await app.register(otlpHttpReceiver(serverConsumer(writer, tail, counters, config.defaultDataset), { maxBodyBytes: config.maxIngestBodyBytes }));
-  await app.register(queryRoutes({ store, tail }));
+  await app.register(async (guarded) => {
+    registerAuth(guarded, config.token);
+    await guarded.register(healthRoutes({ store, writer, counters, tail }));
+    await guarded.register(otlpHttpReceiver(serverConsumer(writer, tail, counters, config.defaultDataset), { maxBodyBytes: config.maxIngestBodyBytes }));
+    await guarded.register(queryRoutes({ store, tail }));
+  });
+  await registerUi(app, config.uiDir);
 
   let closed = false;
   return {

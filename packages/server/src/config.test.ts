@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultConfig, parseRetention, validateConfig } from './config.js';
 import { DEFAULT_RETENTION } from './store/index.js';
 
@@ -22,4 +25,12 @@ test('configuration is checked at start with precise messages', () => {
   assert.throws(() => validateConfig({ ...c, port: 70000 }), /port/);
   assert.throws(() => validateConfig({ ...c, clickhouseUrl: 'not a url' }), /--clickhouse must be a URL/);
   assert.throws(() => validateConfig({ ...c, clickhouseUrl: 'ftp://x' }), /http/);
+});
+
+test('uiDir must be an existing directory when given', () => {
+  const c = defaultConfig({});
+  assert.equal(c.uiDir, undefined);
+  assert.doesNotThrow(() => validateConfig({ ...c, uiDir: tmpdir() }));
+  assert.throws(() => validateConfig({ ...c, uiDir: join(tmpdir(), 'jobscope-no-such-dir-' + process.pid) }), /uiDir must be an existing directory/);
+  assert.throws(() => validateConfig({ ...c, uiDir: fileURLToPath(import.meta.url) }), /uiDir must be an existing directory/);
 });

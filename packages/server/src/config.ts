@@ -2,6 +2,7 @@
  * Server configuration: defaults, environment, validation. Fails fast at
  * boot with a precise message; never after.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isLoopback } from '@jobscope/pipeline';
 import { DEFAULT_RETENTION, validateRetention, type Retention } from './store/index.js';
@@ -28,6 +29,11 @@ export interface ServerConfig {
   maxPendingRows: number;
   walFsync: 'always' | 'interval' | 'never';
   defaultDataset?: string;
+  /**
+   * A directory of web UI files (packages/ui's built bundle) served at `/`
+   * with an SPA fallback to its index.html; absent: `/` says the UI is not built.
+   */
+  uiDir?: string;
   /** Silence request logging (tests). */
   quiet: boolean;
 }
@@ -65,6 +71,11 @@ export function validateConfig(c: ServerConfig): void {
   }
   if (!['always', 'interval', 'never'].includes(c.walFsync)) throw new Error('walFsync must be always, interval or never');
   validateRetention(c.retention);
+  if (c.uiDir !== undefined) {
+    let isDir = false;
+    try { isDir = statSync(c.uiDir).isDirectory(); } catch { /* missing: said below */ }
+    if (!isDir) throw new Error(`uiDir must be an existing directory (got ${c.uiDir})`);
+  }
 }
 
 const RETENTION_KEYS: Record<string, keyof Retention> = {

@@ -1,4 +1,5 @@
 import { createServer, defaultConfig, parseRetention, type JobscopeServer, type ServerConfig } from '@jobscope/server';
+import { uiBuilt, uiPublicDir } from '@jobscope/ui';
 import { CliError, parse, parsePort, type Command } from '../command.js';
 
 const USAGE = `Usage: jobscope server [options]
@@ -17,12 +18,13 @@ Options:
   --retention SPEC  days kept per signal, e.g. logs=30d,errors=90d,events=180d,
                     traces=7d,metrics=30d (any subset; env JOBSCOPE_RETENTION)
   --fsync POLICY    write-ahead log fsync: interval (default, every 1 s), always, never
+  --no-ui           do not serve the web UI at / (it is served when built: npm run build)
 `;
 
 const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
   clickhouse: { type: 'string' }, token: { type: 'string' }, insecure: { type: 'boolean' },
-  fsync: { type: 'string' }, retention: { type: 'string' },
+  fsync: { type: 'string' }, retention: { type: 'string' }, 'no-ui': { type: 'boolean' },
 } as const;
 
 export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | undefined {
@@ -42,7 +44,15 @@ export function serverConfigFrom(argv: string[], usage = USAGE): ServerConfig | 
   if (v.retention) {
     try { c.retention = parseRetention(v.retention); } catch (err) { throw new CliError((err as Error).message); }
   }
+  // The web UI (packages/ui's bundle), when it has been built and not turned off.
+  if (!v['no-ui'] && uiBuilt()) c.uiDir = uiPublicDir();
   return c;
+}
+
+/** The banner's UI line: its URL, or why there is none. */
+export function uiLine(url: string, config: ServerConfig, argv: readonly string[]): string {
+  if (config.uiDir) return `Jobscope UI: ${url}/`;
+  return argv.includes('--no-ui') ? 'Jobscope UI: off (--no-ui)' : 'Jobscope UI: not built (run `npm run build`, then start again)';
 }
 
 /** Starts the server and stops it cleanly on SIGINT/SIGTERM. */
@@ -79,12 +89,13 @@ export async function runServer(
 }
 
 export const serverCommand: Command = {
-  summary: 'run the server (ingest, storage, query API)',
+  summary: 'run the server (ingest, storage, query API, web UI)',
   async run(argv) {
     const config = serverConfigFrom(argv);
     if (!config) return 0;
     return await runServer(config, (url, s) => {
       process.stdout.write(`Jobscope server listening on ${url} (storage: ${s.store.kind} ${s.store.location})\n`);
+      process.stdout.write(`${uiLine(url, config, argv)}\n`);
     });
   },
 };

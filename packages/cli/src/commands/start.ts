@@ -1,5 +1,5 @@
 import { startDemo, type Demo } from '@jobscope/sim';
-import { runServer, serverConfigFrom } from './server.js';
+import { runServer, serverConfigFrom, uiLine } from './server.js';
 import { demoBanner, demoOptionsFrom } from './demo.js';
 import type { Command } from '../command.js';
 
@@ -7,9 +7,9 @@ const USAGE = `Usage: jobscope start [server options] [--no-demo]
 
 What \`npm start\` runs: the server with embedded storage and a small
 simulated fleet (3 machines, 2-4 workers each, each machine with its own
-agent; \`jobscope demo --help\` for the fleet), printing the URL. Takes the
-same options as \`jobscope server\`; honours PORT and JOBSCOPE_DATA.
---no-demo starts the server alone.
+agent; \`jobscope demo --help\` for the fleet), printing the URL of the web
+UI. Takes the same options as \`jobscope server\` (--no-ui: no web UI);
+honours PORT and JOBSCOPE_DATA. --no-demo starts the server alone.
 `;
 
 export const startCommand: Command = {
@@ -23,6 +23,7 @@ export const startCommand: Command = {
       process.stdout.write([
         '',
         `  Jobscope is running at ${url}`,
+        `  ${uiLine(url, config, argv)}`,
         `  storage:  ${s.store.kind} ClickHouse in ${s.store.location}`,
         `  ingest:   OTLP/HTTP ${url}/v1/logs  /v1/traces  /v1/metrics`,
         `  query:    ${url}/api/logs?q=level:error   ·   jobscope logs --server ${url}`,

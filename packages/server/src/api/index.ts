@@ -9,6 +9,10 @@ import { tailRoutes } from './tail.js';
 import { tracesRoutes } from './traces.js';
 import { spansRoutes } from './spans.js';
 import { serviceMapRoutes } from './service-map.js';
+import { overviewRoutes } from './overview.js';
+import { machinesRoutes } from './machines.js';
+import { completionRoutes } from './completion.js';
+import { facetsRoutes } from './facets.js';
 
 export function queryRoutes(deps: { store: Store; tail: TailHub }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -19,5 +23,10 @@ export function queryRoutes(deps: { store: Store; tail: TailHub }) {
     await app.register(tracesRoutes(deps.store));
     await app.register(spansRoutes(deps.store));
     await app.register(serviceMapRoutes(deps.store));
+    // The web UI's pages (issue #7): overview, machines, search completion, facets.
+    await app.register(overviewRoutes(deps.store));
+    await app.register(machinesRoutes(deps.store));
+    await app.register(completionRoutes(deps.store));
+    await app.register(facetsRoutes(deps.store));
   };
 }

@@ -20,6 +20,7 @@ import { runQueries } from './queries.js';
 import { summarizeProfile } from './profile.js';
 import { renderReport, type BenchSettings, type Machine, type Report } from './report.js';
 import { Child } from './ipc.js';
+import { envInt } from './env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const args = process.argv.slice(2);
@@ -28,13 +29,6 @@ const quick = flag('--quick');
 const outArg = args.indexOf('--out') >= 0 ? args[args.indexOf('--out') + 1] : undefined;
 const out = outArg ? resolve(outArg) : quick ? undefined : join(ROOT, 'docs/benchmarks.md');
 
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number (got '${v}')`);
-  return n;
-}
 
 const settings: BenchSettings = {
   command: `${envPrefix()}npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
