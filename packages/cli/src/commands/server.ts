@@ -75,12 +75,16 @@ export async function runServer(
   await onReady?.(url, server);
   await new Promise<void>((resolve) => {
     const stop = (sig: string): void => {
+      const t0 = Date.now();
       process.stderr.write(`jobscope: ${sig} received, flushing and stopping…\n`);
       (beforeClose ? beforeClose().catch((err: Error) => { process.stderr.write(`jobscope: ${err.message}\n`); }) : Promise.resolve())
-        .then(() => server.close()).then(resolve, (err: Error) => {
-        process.stderr.write(`jobscope: error while stopping: ${err.message}\n`);
-        resolve();
-      });
+        .then(() => server.close()).then(() => {
+          process.stderr.write(`jobscope: stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s; data kept in ${config.dataDir}\n`);
+          resolve();
+        }, (err: Error) => {
+          process.stderr.write(`jobscope: error while stopping: ${err.message}\n`);
+          resolve();
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

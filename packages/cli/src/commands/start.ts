@@ -1,6 +1,6 @@
 import { startDemo, type Demo } from '@jobscope/sim';
 import { runServer, serverConfigFrom, uiLine } from './server.js';
-import { demoBanner, demoOptionsFrom } from './demo.js';
+import { demoBanner, demoOptionsFrom, demoSummary } from './demo.js';
 import type { Command } from '../command.js';
 
 const USAGE = `Usage: jobscope start [server options] [--no-demo]
@@ -39,6 +39,12 @@ export const startCommand: Command = {
         }
       }
       process.stdout.write('  stop:     Ctrl-C (data is flushed and kept)\n\n');
-    }, async () => { await demo?.stop(); });
+    }, async () => {
+      if (!demo) return;
+      const d: Demo = demo;
+      process.stderr.write('jobscope: stopping the fleet (agents deliver what they hold, up to 10 s)…\n');
+      await d.stop();
+      process.stderr.write(demoSummary(d));
+    });
   },
 };

@@ -81,7 +81,9 @@ export async function createRedisQueue(url: string, opts: RedisQueueOptions = {}
   const retryStrategy = (times: number): number | null => (connected ? Math.min(times * 50, 2000) : null);
   let client: Redis;
   try {
-    client = new Redis(url, { lazyConnect: true, retryStrategy });
+    // A command fails after two reconnection attempts (JS_UNAVAILABLE) rather than waiting in ioredis'
+    // offline queue for 20: workers retry on their own, and a stop never hangs on a Redis that went away.
+    client = new Redis(url, { lazyConnect: true, retryStrategy, maxRetriesPerRequest: 2 });
   } catch (err) {
     throw new JobscopeError('JS_BAD_REQUEST', `invalid redis url ${JSON.stringify(url)}: ${err instanceof Error ? err.message : String(err)}`);
   }

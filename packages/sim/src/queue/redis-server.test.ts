@@ -5,8 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { JobscopeError } from '@jobscope/core';
@@ -71,6 +71,36 @@ describe('startRedisServer', { skip: redisServerAvailable() ? false : 'redis-ser
       await s.stop();
     }
     assert.equal(running(port), false);
+  });
+
+  test('its own process group: Ctrl-C in a terminal (SIGINT to our group) does not reach it', async () => {
+    const s = await startRedisServer();
+    const c = new Redis(s.url);
+    try {
+      const info = await c.info('server');
+      const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+      const pgrp = (p: string): string => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]!;
+      assert.ok(pid > 0);
+      assert.notEqual(pgrp(String(pid)), pgrp('self'));
+    } finally {
+      await c.quit();
+      await s.stop();
+    }
+    assert.equal(running(s.port), false);
+  });
+
+  test('never outlives its process: SIGKILL of the owner stops the server', { timeout: 30_000 }, async () => {
+    const script = `import('${new URL('./index.js', import.meta.url).href}').then(async (m) => { const s = await m.startRedisServer(); console.log(s.port); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.once('exit', (code) => reject(new Error(`owner exited ${code}`)));
+    });
+    assert.ok(running(port), 'started');
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (running(port) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(running(port), false, 'the server went with its owner');
   });
 
   test('two servers at once get different ports', async () => {

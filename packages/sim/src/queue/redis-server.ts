@@ -2,10 +2,15 @@
  * A private redis-server for tests and for the demo when REDIS_URL is not
  * set: Debian's binary on a free port, bound to 127.0.0.1 only, in a new
  * temporary directory, with persistence off. Ready once it answers PING;
- * stop() shuts it down and removes the directory. A server still running
- * when this process exits (even by an uncaught exception) is killed then and
- * its directory removed, so none is left behind; a process killed by a
- * signal cannot do that (Ctrl-C reaches the server too: same process group).
+ * stop() shuts it down and removes the directory.
+ *
+ * It runs in a process group of its own, under a small shell guard
+ * (`sh -c`), so that Ctrl-C in a terminal (SIGINT to the foreground group)
+ * does not kill it while the demo is still stopping cleanly — the demo
+ * stops it last. It never outlives this process: on a normal exit (even an
+ * uncaught exception) the exit hook kills the group; if this process is
+ * killed outright (SIGKILL), the guard sees its stdin pipe close and stops
+ * the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +30,13 @@ export interface RedisServerHandle {
 const BINARY = 'redis-server';
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 5000;
+/**
+ * `sh -c GUARD name redis-server args…`: runs the server, and a watcher that
+ * stops it when stdin (a pipe from this process) closes — i.e. when this
+ * process is gone, however it went. The guard exits with the server.
+ */
+// (A background job's stdin is /dev/null in sh unless redirected: the watcher reads a copy, fd 3.)
+const GUARD = 'exec 3<&0; "$@" </dev/null & server=$!; (cat <&3 >/dev/null; kill "$server" 2>/dev/null) & exec 3<&-; wait "$server"';
 const STOP_TIMEOUT_MS = 3000;
 
 /** Whether redis-server is an executable on PATH. */
@@ -116,9 +128,10 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
 
 async function startOnce(bin: string, port: number): Promise<RedisServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'jobscope-redis-'));
-  const child = spawn(bin, [
+  const child = spawn('/bin/sh', [
+    '-c', GUARD, 'jobscope-redis-guard', bin,
     '--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-  ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let output = '';
   const collect = (d: Buffer): void => {
     output = (output + d.toString('utf8')).slice(-4000);
@@ -131,10 +144,16 @@ async function startOnce(bin: string, port: number): Promise<RedisServerHandle> 
   });
   // Neither the child nor its pipes keep this process alive; the exit hook kills it instead.
   child.unref();
-  (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  for (const p of [child.stdin, child.stdout, child.stderr]) (p as unknown as { unref?: () => void } | null)?.unref?.();
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal); // the guard, the server and the stdin watcher
+    } catch {
+      // already gone
+    }
+  };
   const killOnExit = (): void => {
-    if (!exited(child)) child.kill('SIGKILL');
+    if (!exited(child)) killGroup('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killOnExit);
@@ -143,12 +162,14 @@ async function startOnce(bin: string, port: number): Promise<RedisServerHandle> 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (!exited(child) && !spawnError) {
-        child.kill('SIGTERM');
+        // Closing the guard's stdin makes it stop the server (SIGTERM) and exit once the server has.
+        child.stdin?.end();
         if (!(await waitExit(child, STOP_TIMEOUT_MS))) {
-          child.kill('SIGKILL');
+          killGroup('SIGKILL');
           await waitExit(child, STOP_TIMEOUT_MS);
         }
       }
+      child.stdin?.destroy();
       process.off('exit', killOnExit);
       rmSync(dir, { recursive: true, force: true });
     })();
