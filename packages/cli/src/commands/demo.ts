@@ -23,6 +23,9 @@ Options:
   --load                    load mode for benchmarks: 8 machines × 6 workers, 300 jobs/s,
                             time scale 0.01, no faults (thousands of events per second);
                             explicit options override it
+  --trace-ratio R           share of normal jobs whose trace is kept, 0-1 (default 0.1; failed,
+                            retried and slow jobs always keep theirs)
+  --no-tracing              no spans (logs and events only)
   --seed S                  reproducible runs
   --data DIR                data directory of the embedded server and the demo (default ./jobscope-data)
   --port N                  port of the embedded server (default 4318, env PORT)
@@ -32,7 +35,7 @@ const OPTIONS = {
   machines: { type: 'string' }, 'workers-per-machine': { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
   scenario: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' }, 'no-agents': { type: 'boolean' },
   'time-scale': { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' },
-  load: { type: 'boolean' },
+  load: { type: 'boolean' }, 'trace-ratio': { type: 'string' }, 'no-tracing': { type: 'boolean' },
 } as const;
 
 /** --load: a fleet big and fast enough for thousands of events per second. */
@@ -67,6 +70,13 @@ export function demoOptionsFrom(v: Partial<Record<keyof typeof OPTIONS, string |
     agents: !v['no-agents'],
     durationScale: positive(v['time-scale'] as string | undefined, '--time-scale', 0.25, 10),
   };
+  const ratio = v['trace-ratio'] as string | undefined;
+  if (ratio !== undefined) {
+    const r = Number(ratio);
+    if (ratio.trim() === '' || !Number.isFinite(r) || r < 0 || r > 1) throw new CliError(`--trace-ratio must be a number from 0 to 1 (got '${ratio}')`);
+    o.traceRatio = r;
+  }
+  if (v['no-tracing']) o.tracing = false;
   if (typeof v.token === 'string') o.token = v.token;
   if (typeof v.seed === 'string') o.seed = v.seed;
   if (process.env.REDIS_URL) o.redisUrl = process.env.REDIS_URL;
@@ -114,6 +124,7 @@ export const demoCommand: Command = {
     const serverArgs = [...(v.data ? ['--data', v.data] : []), ...(v.port ? ['--port', v.port] : []), ...(v.token ? ['--token', v.token] : [])];
     const config = serverConfigFrom(serverArgs);
     if (!config) return 0;
+    demoOptionsFrom(v, 'http://127.0.0.1', config.dataDir); // bad options are errors before a server starts
     let demo: Demo | null = null;
     return await runServer(config, async (url) => {
       const o = { ...demoOptionsFrom(v, url, config.dataDir), onFault };

@@ -72,7 +72,12 @@ export async function runServer(
     await server.close();
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${err.message}`, 1);
   });
-  await onReady?.(url, server);
+  try {
+    await onReady?.(url, server);
+  } catch (err) {
+    await server.close(); // a failed start leaves nothing running
+    throw err;
+  }
   await new Promise<void>((resolve) => {
     const stop = (sig: string): void => {
       const t0 = Date.now();
