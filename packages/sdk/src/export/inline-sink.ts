@@ -11,80 +11,39 @@
  * meanwhile wait in a list bounded by overflowBytes.
  */
 import type { LineSink } from '../contract.js';
-import { message } from './errors.js';
 import type { Send } from './layers.js';
+import { LazyPipeline } from './lazy-pipeline.js';
 import type { ResolvedConfig } from './options.js';
-import type { Pipeline } from './pipeline.js';
-import { buildStats, Counters, type CallerCounts, type ExporterStatsDetail } from './stats.js';
+import type { ExporterStatsDetail } from './stats.js';
 
 export class InlineSink implements LineSink {
   readonly #c: ResolvedConfig;
-  readonly #counters = new Counters();
-  readonly #caller: CallerCounts = {
-    accepted: 0, droppedOversize: 0, droppedQueueFull: 0, droppedClosed: 0, queueBytes: 0, spoolDir: null, lastError: null,
-  };
-  readonly #ready: Promise<void>;
-  #pipeline: Pipeline | null = null;
-  #early: string[] = [];
-  #closing: Promise<void> | null = null;
+  readonly #lazy: LazyPipeline<string>;
 
   constructor(c: ResolvedConfig, post?: Send) {
     this.#c = c;
-    this.#ready = import('./pipeline.js').then(({ Pipeline }) => {
-      const p = new Pipeline(c, this.#counters, {
-        onError: (e) => { this.#caller.lastError = message(e); },
-        onSpool: (dir) => { this.#caller.spoolDir = dir; },
-      }, post);
-      for (const line of this.#early) if (!p.offer(line, line.length, true)) this.#caller.droppedQueueFull++;
-      this.#early = [];
-      this.#caller.queueBytes = 0;
-      this.#pipeline = p;
-    }, (e) => { this.#caller.lastError = `exporter pipeline failed to load: ${message(e)}`; });
+    this.#lazy = new LazyPipeline<string>(c, post);
   }
 
   write(line: string): boolean {
-    const k = this.#caller;
+    const k = this.#lazy.caller;
     k.accepted++;
     if (typeof line !== 'string' || line.length > this.#c.maxLineLength) {
       k.droppedOversize++;
       return false;
     }
-    if (this.#closing) {
-      k.droppedClosed++;
-      return false;
-    }
-    const p = this.#pipeline;
-    if (p ? p.offer(line, line.length) : this.#hold(line)) return true;
-    k.droppedQueueFull++;
-    return false;
+    return this.#lazy.offer(line, line.length);
   }
 
-  async flush(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    try {
-      await this.#ready;
-      await this.#pipeline?.flush(deadline);
-    } catch (e) {
-      this.#caller.lastError = message(e);
-    }
+  flush(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
+    return this.#lazy.flush(timeoutMs);
   }
 
   close(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    this.#closing ??= this.#ready
-      .then(() => this.#pipeline?.close(deadline))
-      .catch((e) => { this.#caller.lastError = message(e); });
-    return this.#closing;
+    return this.#lazy.close(timeoutMs);
   }
 
   stats(): ExporterStatsDetail {
-    return buildStats(this.#counters, this.#caller);
-  }
-
-  #hold(line: string): boolean {
-    if (this.#caller.queueBytes + line.length > this.#c.overflowBytes) return false;
-    this.#early.push(line);
-    this.#caller.queueBytes += line.length;
-    return true;
+    return this.#lazy.stats();
   }
 }

@@ -17,47 +17,28 @@
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { message } from '../../export/errors.js';
 import type { Send } from '../../export/layers.js';
+import { LazyPipeline } from '../../export/lazy-pipeline.js';
 import type { ResolvedConfig } from '../../export/options.js';
-import type { Pipeline } from '../../export/pipeline.js';
-import { buildStats, Counters, type CallerCounts, type ExporterStatsDetail } from '../../export/stats.js';
+import type { ExporterStatsDetail } from '../../export/stats.js';
 import type { SpanSink } from '../sampling/processor.js';
 import { spanBytes } from './span-size.js';
 
 export class JobscopeSpanExporter implements SpanExporter, SpanSink {
   readonly #c: ResolvedConfig;
-  readonly #counters = new Counters();
-  readonly #caller: CallerCounts = {
-    accepted: 0, droppedOversize: 0, droppedQueueFull: 0, droppedClosed: 0, queueBytes: 0, spoolDir: null, lastError: null,
-  };
-  readonly #ready: Promise<void>;
-  #pipeline: Pipeline<ReadableSpan> | null = null;
-  #early: ReadableSpan[] = [];
-  #earlyBytes: number[] = [];
-  #closing: Promise<void> | null = null;
+  readonly #lazy: LazyPipeline<ReadableSpan>;
 
   /** `c` from resolveOptions(…, 'traces'); `post` replaces the HTTP client (tests). */
   constructor(c: ResolvedConfig, post?: Send) {
     this.#c = c;
-    this.#ready = Promise.all([import('../../export/pipeline.js'), import('./span-encoder.js')]).then(([{ Pipeline }, { SpanBatchEncoder }]) => {
-      const p = new Pipeline<ReadableSpan>(c, this.#counters, {
-        onError: (e) => { this.#caller.lastError = message(e); },
-        onSpool: (dir) => { this.#caller.spoolDir = dir; },
-      }, post, new SpanBatchEncoder(c.gzipLevel));
-      for (let i = 0; i < this.#early.length; i++) if (!p.offer(this.#early[i], this.#earlyBytes[i], true)) this.#caller.droppedQueueFull++;
-      this.#early = [];
-      this.#earlyBytes = [];
-      this.#caller.queueBytes = 0;
-      this.#pipeline = p;
-    }, (e) => { this.#caller.lastError = `exporter pipeline failed to load: ${message(e)}`; });
+    this.#lazy = new LazyPipeline<ReadableSpan>(c, post, async () => new (await import('./span-encoder.js')).SpanBatchEncoder(c.gzipLevel));
   }
 
   /** Takes one finished span; false when it could not (counted). Never throws, never waits. */
   offer(span: ReadableSpan): boolean {
-    const k = this.#caller;
+    const k = this.#lazy.caller;
     k.accepted++;
-    if (this.#closing) {
+    if (this.#lazy.closing) {
       k.droppedClosed++;
       return false;
     }
@@ -68,10 +49,7 @@ export class JobscopeSpanExporter implements SpanExporter, SpanSink {
       k.droppedOversize++;
       return false;
     }
-    const p = this.#pipeline;
-    if (p ? p.offer(span, bytes) : this.#hold(span, bytes)) return true;
-    k.droppedQueueFull++;
-    return false;
+    return this.#lazy.offer(span, bytes);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -81,14 +59,8 @@ export class JobscopeSpanExporter implements SpanExporter, SpanSink {
   }
 
   /** Sends (or spools) what was taken so far, by the deadline. */
-  async flush(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    try {
-      await this.#ready;
-      await this.#pipeline?.flush(deadline);
-    } catch (e) {
-      this.#caller.lastError = message(e);
-    }
+  flush(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
+    return this.#lazy.flush(timeoutMs);
   }
 
   forceFlush(): Promise<void> {
@@ -97,22 +69,10 @@ export class JobscopeSpanExporter implements SpanExporter, SpanSink {
 
   /** flush, then stop: what is not sent by the deadline is spooled (or counted as dropped without a spool). Idempotent. */
   shutdown(timeoutMs = this.#c.flushTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    this.#closing ??= this.#ready
-      .then(() => this.#pipeline?.close(deadline))
-      .catch((e) => { this.#caller.lastError = message(e); });
-    return this.#closing;
+    return this.#lazy.close(timeoutMs);
   }
 
   stats(): ExporterStatsDetail {
-    return buildStats(this.#counters, this.#caller);
-  }
-
-  #hold(span: ReadableSpan, bytes: number): boolean {
-    if (this.#caller.queueBytes + bytes > this.#c.overflowBytes) return false;
-    this.#early.push(span);
-    this.#earlyBytes.push(bytes);
-    this.#caller.queueBytes += bytes;
-    return true;
+    return this.#lazy.stats();
   }
 }
