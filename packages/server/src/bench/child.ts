@@ -14,10 +14,11 @@ import { defaultConfig } from '../config.js';
 import { ChdbStore, migrate, type Store } from '../store/index.js';
 import { rowBatches, type RowBatch } from './prepare.js';
 import type { DataOptions } from './data.js';
+import { timeStoreQueries, type QueryTiming } from './store-timing.js';
 
 export interface Usage { cpuMicros: number; rssBytes: number; maxRssBytes: number }
 export interface InsertResult { rows: number; seconds: number; cpuSeconds: number; batches: number }
-export interface QueryTiming { start: number; ms: number; sql: string }
+export type { QueryTiming } from './store-timing.js';
 
 type Msg = { id: number; cmd: string; args?: Record<string, unknown> };
 
@@ -110,16 +111,7 @@ async function boot(): Promise<void> {
   if (mode === 'server') {
     server = await createServer({ ...defaultConfig({}), dataDir: dataDir!, port: 0, host: '127.0.0.1', quiet: true });
     store = server.store;
-    // Record the time each storage query takes inside the server (raw SQL time).
-    const inner = store.query.bind(store);
-    store.query = async <T>(...args: Parameters<Store['query']>): Promise<T[]> => {
-      const t = performance.now();
-      try {
-        return await inner<T>(...args);
-      } finally {
-        timings.push({ start: t, ms: performance.now() - t, sql: args[0] });
-      }
-    };
+    timeStoreQueries(store, timings); // the time each storage query takes inside the server (raw SQL time)
     url = await server.listen();
   } else {
     store = ChdbStore.open({ dataDir: join(dataDir!, 'clickhouse') });

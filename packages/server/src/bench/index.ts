@@ -7,3 +7,4 @@ export { generateRequests, RARE_TOKEN, type DataOptions } from './data.js';
 export { rowBatches } from './prepare.js';
 export { median, quantile } from './queries.js';
 export { envInt } from './env.js';
+export { timeStoreQueries, type QueryTiming } from './store-timing.js';

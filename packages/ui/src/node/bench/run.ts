@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServerConfig, Store } from '@jobscope/server';
 import { count, logRecord, logsRequest, postLogs, startTestServer, type TestServer } from '@jobscope/server/testkit';
 // The server benchmark's data generator and bulk loader (the server package exports no bench entry point: imported from its build).
-import { envInt, generateRequests, RARE_TOKEN, rowBatches, type DataOptions } from '@jobscope/server/bench';
+import { envInt, generateRequests, RARE_TOKEN, rowBatches, timeStoreQueries, type DataOptions, type QueryTiming } from '@jobscope/server/bench';
 import { uiBuilt, uiPublicDir } from '../index.js';
 import { launchBrowser, UiPage, type PageName } from '../testing/browser.js';
 import { renderUiSection, writeUiSection, type ApiCall, type UiCaseResult } from './report.js';
@@ -68,23 +68,6 @@ const API_CALLS = `(() => {
     .filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.startTime <= ready)
     .map((e) => ({ path: new URL(e.name).pathname, ttfbMs: e.responseStart - e.requestStart, totalMs: e.responseEnd - e.startTime, startMs: e.startTime, endMs: e.responseEnd }));
 })()`;
-
-interface QueryTiming { start: number; ms: number }
-
-/** Records every storage query's start and duration (as the server benchmark's child does). */
-function timeStore(store: Store): QueryTiming[] {
-  const timings: QueryTiming[] = [];
-  const inner = store.query.bind(store);
-  store.query = async <T>(...args: Parameters<Store['query']>): Promise<T[]> => {
-    const t = performance.now();
-    try {
-      return await inner<T>(...args);
-    } finally {
-      timings.push({ start: t, ms: performance.now() - t });
-    }
-  };
-  return timings;
-}
 
 /** A job_submitted event per job of the generated data (its job_received, 0.5–30 s earlier), sent through OTLP/HTTP. */
 async function sendSubmitted(url: string, data: DataOptions): Promise<number> {
@@ -207,7 +190,8 @@ async function main(): Promise<void> {
     test = await startTestServer(over, dir);
     log(`server ${test.url}; loading ${ROWS.toLocaleString('en-US')} rows`);
     const filled = await fill(test);
-    const timings = timeStore(test.server.store);
+    const timings: QueryTiming[] = [];
+    timeStoreQueries(test.server.store, timings);
     const cases: UiCaseResult[] = [];
     for (const c of CASES) {
       log(`${c.name}: ${RUNS} runs of ${c.url}`);
