@@ -77,7 +77,8 @@ test('the demo fills a real server through per-machine agents, and the OOM scena
       for (let i = 0; i < 120; i++) {
         const r = await fetch(`${server.url}/api/jobs/${id}`);
         if (r.status === 200) {
-          last = ((await r.json()) as { job: { status: string } }).job.status;
+          // job is null while only spans or logs of the job have arrived (its lifecycle events may come later)
+          last = ((await r.json()) as { job: { status: string } | null }).job?.status ?? '';
           if (want(last)) return last;
         }
         await sleep(250);

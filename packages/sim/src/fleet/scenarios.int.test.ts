@@ -96,11 +96,12 @@ test('backlog: half the workers stop and the queue grows', { timeout: 60_000 }, 
 
 // The connectors' own tests check p95 ×3 on thousands of samples; here, with a few dozen jobs, the
 // median (×2 by design) is the stable mark.
-test('slow_model: the slowed model\'s jobs take about twice as long at the median', { timeout: 90_000 }, async () => {
+test('slow_model: the slowed model\'s jobs take about twice as long at the median', { timeout: 150_000 }, async () => {
   const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)] ?? 0; };
   const enoughOf = (model: string | null) => (recs: Rec[]): boolean => {
     const done = recs.filter((l) => l.event_type === 'job_completed');
-    return model === null ? done.length >= 600 : done.filter((l) => l.model === model).length >= 30;
+    // the median of a long-tailed sample moves a lot on few jobs: ~80 of the model on each side keep the ratio near ×2
+    return model === null ? done.length >= 1500 : done.filter((l) => l.model === model).length >= 80;
   };
   const base = await run('none', 6000, 'sm0', { rate: 100, enough: enoughOf(null) });
   const r = await run('slow_model', 6000, 'sm1', { rate: 100, enough: (recs, f) => enoughOf(f[0]?.split('@')[1] ?? '')(recs) });
