@@ -76,7 +76,9 @@ export async function createServer(config: ServerConfig): Promise<JobscopeServer
   await app.register(async (guarded) => {
     registerAuth(guarded, config.token);
     await guarded.register(healthRoutes({ store, writer, counters, tail }));
-    await guarded.register(otlpHttpReceiver(serverConsumer(writer, tail, counters, config.defaultDataset), { maxBodyBytes: config.maxIngestBodyBytes }));
+    await guarded.register(otlpHttpReceiver(
+      serverConsumer(writer, tail, counters, config.defaultDataset), { maxBodyBytes: config.maxIngestBodyBytes }, { admit: () => writer.admit() },
+    ));
     await guarded.register(queryRoutes({ store, tail }));
   });
   await registerUi(app, config.uiDir);

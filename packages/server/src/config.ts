@@ -23,7 +23,7 @@ export interface ServerConfig {
   maxIngestBodyBytes: number;
   /** Largest body of other routes. */
   maxApiBodyBytes: number;
-  /** Bytes accepted but not yet in storage before ingest answers 429. */
+  /** Bytes of rendered rows accepted but not yet in storage (they wait in memory) before ingest answers 429. */
   maxPendingBytes: number;
   /** Rows accepted but not yet in storage before ingest answers 429. */
   maxPendingRows: number;
@@ -49,7 +49,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ServerConfi
     retention: env.JOBSCOPE_RETENTION ? parseRetention(env.JOBSCOPE_RETENTION) : { ...DEFAULT_RETENTION },
     maxIngestBodyBytes: 16 * 1024 * 1024,
     maxApiBodyBytes: 1024 * 1024,
-    maxPendingBytes: 512 * 1024 * 1024,
+    maxPendingBytes: 256 * 1024 * 1024,
     maxPendingRows: 2_000_000,
     walFsync: 'interval',
     quiet: false,

@@ -149,7 +149,12 @@ export async function fullPath(o: IngestOptions, data: DataOptions, warm: DataOp
     const seconds = (performance.now() - t0) / 1000;
     const s1 = process.cpuUsage(s0);
     const u1 = await c.call<Usage>('usage');
-    const writer = await c.call<WriterStats>('writerStats');
+    // Rows become queryable before the flush that inserted them updates the writer's counters.
+    let writer = await c.call<WriterStats>('writerStats');
+    for (let i = 0; i < 300 && writer.flushedRows < warm.total + data.total; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      writer = await c.call<WriterStats>('writerStats');
+    }
     if (o.profileFile) await c.call('profileStop', { file: o.profileFile });
     return {
       rows: data.total, seconds, cpuSeconds: (u1.cpuMicros - u0.cpuMicros) / 1e6, maxRssBytes: u1.maxRssBytes,

@@ -6,7 +6,7 @@
  */
 import { decodeRequest, encodeRequest } from '@jobscope/otlp';
 import { normalizeLogs } from '@jobscope/pipeline';
-import { toJsonEachRow } from '../ingest/wal-record.js';
+import { toJsonEachRow } from '../ingest/json-rows.js';
 import { generateRequests, type DataOptions } from './data.js';
 
 export interface Body { data: Uint8Array; records: number }

@@ -1,40 +1,53 @@
 /**
  * The server's durable write path.
  *
- *   request ─► normalize ─► WAL append (ack here) ─► flusher ─► ClickHouse insert ─► WAL ack
+ *   request ─► normalize ─► render rows (memory) + WAL append of the request body (ack here)
+ *           ─► flusher ─► ClickHouse insert ─► WAL ack
  *
  * Guarantees (docs/delivery.md):
- * - A request is answered 200 only after its rows are in the write-ahead log
- *   (fsync per the configured policy); the log is replayed after a crash.
+ * - A request is answered 200 only after its body is in the write-ahead log
+ *   (fsync per the configured policy); the log is replayed after a crash, its
+ *   bodies decoded and normalized again (wal-record.ts).
+ * - The insert is built from the rows rendered when the request arrived
+ *   (staging.ts) while they correspond to a contiguous range of the log, and
+ *   from the log itself otherwise (after a restart or a failed append).
  * - Flushes cover a contiguous range of log records. The range is written to
  *   an intent file before inserting, and the insert's deduplication token is
  *   derived from it, so a flush repeated after a crash inserts nothing twice.
  * - A batch id seen before (within the dedup window) is answered 200 and not
  *   stored again.
- * - Bounded: when the log holds more than maxPendingBytes or maxPendingRows
- *   not yet inserted, write() fails with JS_OVERLOADED (HTTP 429 + Retry-After).
+ * - Bounded: when more than maxPendingBytes of rendered rows or
+ *   maxPendingRows wait for storage, write() fails with JS_OVERLOADED (HTTP
+ *   429 + Retry-After), and so does admit(), which the receiver calls before
+ *   it decodes a request: under overload a request costs next to nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobscopeError, type TableName } from '@jobscope/core';
-import { DiskLog, type DiskLogCursor } from '@jobscope/pipeline';
+import { DiskLog, type DiskLogCursor, type LogRecord } from '@jobscope/pipeline';
 import type { Store } from '../store/index.js';
 import { BatchIds } from './batch-ids.js';
-import { decodeWalEntry, encodeWalEntry, toJsonEachRow, type TableRowsPart } from './wal-record.js';
+import { JsonRows, toJsonEachRow } from './json-rows.js';
+import { walRequestRows, type TableRowsPart } from './request-rows.js';
+import { Staging, type SeqRange, type StagedBatch } from './staging.js';
+import { decodeWalEntry, encodeWalRequest, type WalRequest } from './wal-record.js';
 
 export interface IngestWriterOptions {
   store: Store;
   walDir: string;
   fsync?: 'always' | 'interval' | 'never';
-  /** Bytes accepted but not yet inserted, beyond which ingest answers 429. */
+  /** Rendered bytes accepted but not yet inserted (held in memory), beyond which ingest answers 429. */
   maxPendingBytes?: number;
   /** Rows accepted but not yet inserted, beyond which ingest answers 429. */
   maxPendingRows?: number;
-  /** A flush starts when this many bytes wait, or flushIntervalMs after the first (64 MiB ≈ 90k log rows: inserts of the size ClickHouse likes). */
+  /** A flush starts when this many rendered bytes wait, or flushIntervalMs after the first (64 MiB ≈ 90k log rows: inserts of the size ClickHouse likes). */
   flushBytes?: number;
   flushIntervalMs?: number;
   /** How long accepted batch ids are remembered for dedup. */
   dedupWindowMs?: number;
+  /** Bound of the write-ahead log on disk (default: 2 × maxPendingBytes, at least 256 MiB); past it, ingest answers 503. */
+  walMaxBytes?: number;
   log?: (msg: string) => void;
 }
 
@@ -46,19 +59,32 @@ export interface WriterStats {
   duplicateBatches: number;
   rejectedOverload: number;
   flushes: number;
+  /** Flushes built from the write-ahead log rather than from rows staged in memory (replay, or after a failed append). */
+  flushesFromLog: number;
   flushedRows: number;
   flushErrors: number;
   lastFlushError: string;
+  /** Write-ahead records that could not be decoded at replay, skipped (see the server log). */
+  unreadableRecords: number;
 }
 
-interface Intent { first: number; last: number }
-type ResolvedOptions = Required<Omit<IngestWriterOptions, 'log'>> & { log: (m: string) => void };
+/** A flush's range and the deduplication token of its inserts (an intent of an older server has no token: `wal-<first>-<last>`). */
+type Intent = SeqRange & { token: string };
+type ResolvedOptions = Required<Omit<IngestWriterOptions, 'log' | 'walMaxBytes'>> & { log: (m: string) => void; walMaxBytes: number };
+
+/** What one flush inserts. */
+interface FlushContent { tables: Map<TableName, JsonRows>; batchIds: string[]; rows: number; bytes: number }
 
 export class IngestWriter {
   readonly #o: ResolvedOptions;
   readonly #wal: DiskLog;
   readonly #cursor: DiskLogCursor;
   readonly #ids = new BatchIds();
+  readonly #staging: Staging;
+  /** Names this log in dedup tokens: a log started afresh (its directory deleted) reuses seqs, never tokens. */
+  readonly #walId: string;
+  /** Rendered bytes per byte of request body (a running estimate, for the overload check before rendering). */
+  #expansion = 5;
   #pendingBytes = 0;
   /** Rows of the pending records (0 after start: recovery flushes everything before serving). */
   #pendingRows = 0;
@@ -66,26 +92,33 @@ export class IngestWriter {
   #flushing: Promise<void> = Promise.resolve();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #stats = { acceptedBatches: 0, duplicateBatches: 0, rejectedOverload: 0, flushes: 0, flushedRows: 0, flushErrors: 0, lastFlushError: '' };
+  #stats = {
+    acceptedBatches: 0, duplicateBatches: 0, rejectedOverload: 0, flushes: 0, flushesFromLog: 0, flushedRows: 0, flushErrors: 0,
+    lastFlushError: '', unreadableRecords: 0,
+  };
 
-  private constructor(o: ResolvedOptions, wal: DiskLog, cursor: DiskLogCursor) {
+  private constructor(o: ResolvedOptions, wal: DiskLog, cursor: DiskLogCursor, walId: string) {
     this.#o = o;
+    this.#walId = walId;
     this.#wal = wal;
     this.#cursor = cursor;
+    this.#staging = new Staging(o.flushBytes);
   }
 
   static async open(opts: IngestWriterOptions): Promise<IngestWriter> {
     const o: ResolvedOptions = {
-      fsync: 'never', maxPendingBytes: 512 * 1024 * 1024, maxPendingRows: 2_000_000, flushBytes: 64 * 1024 * 1024,
+      fsync: 'never', maxPendingBytes: 256 * 1024 * 1024, maxPendingRows: 2_000_000, flushBytes: 64 * 1024 * 1024,
       flushIntervalMs: 1000, dedupWindowMs: 3_600_000, log: () => {}, ...opts,
+      walMaxBytes: opts.walMaxBytes ?? Math.max((opts.maxPendingBytes ?? 256 * 1024 * 1024) * 2, 256 * 1024 * 1024),
     };
     const wal = await DiskLog.open({
-      dir: opts.walDir, maxBytes: Math.max(o.maxPendingBytes * 2, 256 * 1024 * 1024), segmentBytes: 128 * 1024 * 1024, fsync: o.fsync,
+      // Request bodies are ~5× smaller than the rows they render to: the default bound leaves room for a backlog from the log alone.
+      dir: opts.walDir, maxBytes: o.walMaxBytes, segmentBytes: Math.min(128 * 1024 * 1024, Math.floor(o.walMaxBytes / 4)), fsync: o.fsync,
       onCorruption: (e) => o.log(`write-ahead log: ${e.records} records lost to corruption in ${e.segment} (${e.reason})`),
       onError: (e) => o.log(`write-ahead log: ${e.message}`),
     });
     const cursor = await wal.cursor('clickhouse');
-    const w = new IngestWriter(o, wal, cursor);
+    const w = new IngestWriter(o, wal, cursor, await walIdOf(opts.walDir));
     await w.#recover();
     return w;
   }
@@ -99,31 +132,48 @@ export class IngestWriter {
     return { pendingBytes: this.#pendingBytes, pendingRows: this.#pendingRows, pendingRecords: this.#cursor.pending, ...this.#stats };
   }
 
-  /**
-   * Makes an ingest request durable. Resolves 'accepted' once in the WAL,
-   * 'duplicate' when the batch id was already accepted.
-   */
-  async write(batchId: string, parts: readonly TableRowsPart[]): Promise<'accepted' | 'duplicate'> {
+  /** Throws JS_OVERLOADED / JS_UNAVAILABLE when a request would be refused whatever it holds (called before decoding it). */
+  admit(): void {
     if (this.#stopping) throw new JobscopeError('JS_UNAVAILABLE', 'the server is shutting down', { retryAfter: 5 });
+    if (this.#pendingBytes >= this.#o.maxPendingBytes || this.#pendingRows >= this.#o.maxPendingRows) this.#overloaded();
+  }
+
+  /**
+   * Makes an ingest request durable. Resolves 'accepted' once its body is in
+   * the WAL, 'duplicate' when the batch id was already accepted. `parts` are
+   * the rows the request normalizes to (request-rows.ts).
+   */
+  async write(req: WalRequest, parts: readonly TableRowsPart[]): Promise<'accepted' | 'duplicate'> {
+    if (this.#stopping) throw new JobscopeError('JS_UNAVAILABLE', 'the server is shutting down', { retryAfter: 5 });
+    const batchId = req.batchId;
     if (batchId && this.#ids.has(batchId)) {
       this.#stats.duplicateBatches++;
       return 'duplicate';
     }
-    const { record, rows } = encodeWalEntry(batchId, parts);
-    if (this.#pendingBytes + record.length > this.#o.maxPendingBytes || this.#pendingRows + rows > this.#o.maxPendingRows) {
-      this.#stats.rejectedOverload++;
-      throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingRows} rows, ${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
-    }
+    let rows = 0;
+    for (const p of parts) rows += p.rows.length;
+    const estimate = Math.ceil(req.body.length * this.#expansion);
+    if (this.#pendingBytes + estimate > this.#o.maxPendingBytes || this.#pendingRows + rows > this.#o.maxPendingRows) this.#overloaded();
     const append = async (): Promise<void> => {
-      // Reserve before appending, so a flush that picks the record up always decrements after this increment.
-      this.#pendingBytes += record.length;
+      const record = encodeWalRequest(req);
+      // Render, count and append in one synchronous step: staged batches follow the log's order.
+      const staged = this.#staging.open();
+      const bytes = staged.add(batchId, parts);
+      if (req.body.length > 0) this.#expansion = this.#expansion * 0.9 + (bytes / req.body.length) * 0.1;
+      this.#pendingBytes += bytes;
       this.#pendingRows += rows;
+      const appended = this.#wal.append(record);
+      staged.appends.push(appended);
+      this.#staging.sealIfFull(staged);
       try {
-        await this.#wal.append(record);
+        await appended;
       } catch (err) {
-        this.#pendingBytes -= record.length;
+        // The staged rows no longer match the log's seqs one to one: flush from the log from here on.
+        this.#staging.clear();
+        this.#pendingBytes -= bytes;
         this.#pendingRows -= rows;
-        throw err;
+        // Not durable, not acknowledged: the client keeps the data and tries again.
+        throw new JobscopeError('JS_UNAVAILABLE', `write-ahead log: ${(err as Error).message}`, { retryAfter: 2, cause: err });
       }
       if (this.#pendingBytes >= this.#o.flushBytes) this.#wake?.();
     };
@@ -131,6 +181,11 @@ export class IngestWriter {
     if (r === 'accepted') this.#stats.acceptedBatches++;
     else this.#stats.duplicateBatches++;
     return r;
+  }
+
+  #overloaded(): never {
+    this.#stats.rejectedOverload++;
+    throw new JobscopeError('JS_OVERLOADED', `ingest queue full (${this.#pendingRows} rows, ${this.#pendingBytes} bytes waiting for storage)`, { retryAfter: 2 });
   }
 
   /** Flushes everything pending now (tests, shutdown). */
@@ -167,6 +222,8 @@ export class IngestWriter {
       this.#o.log(`replaying ${this.#cursor.pending} write-ahead records (${this.#pendingBytes} bytes) into storage`);
       while (this.#cursor.pending > 0) await this.#flushOnce();
     }
+    this.#pendingBytes = 0;
+    this.#pendingRows = 0;
   }
 
   // ---- flushing -------------------------------------------------------------
@@ -195,60 +252,140 @@ export class IngestWriter {
    * WAL cursor, so concurrent flushes would read overlapping ranges.
    */
   #flushOnce(): Promise<void> {
-    const run = this.#flushing.then(async () => this.#flushRange(await this.#readIntent()));
+    const run = this.#flushing.then(async () => this.#flushNext(await this.#readIntent()));
     this.#flushing = run.catch(() => {});
     return run;
   }
 
-  /** Inserts one contiguous range of WAL records (the intent's, when one is pending). */
-  async #flushRange(intent: Intent | undefined): Promise<void> {
+  /**
+   * Inserts the next contiguous range of WAL records: the intent's when one
+   * is pending (a flush that failed or was cut by a crash), else from the
+   * acknowledged position on. Staged rows are used when a staged batch covers
+   * exactly that range; records before the oldest staged batch are read from the log.
+   */
+  async #flushNext(intent: Intent | undefined): Promise<void> {
     // An intent whose range was acknowledged already (crash between ack and clear) is stale.
     if (intent && intent.last <= this.#cursor.acked) {
       await this.#clearIntent();
       intent = undefined;
     }
+    let staged: StagedBatch | undefined;
+    let range: SeqRange | null = null;
+    let limit: number;
+    for (;;) {
+      staged = this.#staging.oldest();
+      if (!staged) {
+        // Read synchronously with finding no staged batch: whatever is staged later gets a higher seq.
+        limit = this.#wal.lastSeq;
+        break;
+      }
+      range = await staged.range();
+      if (range && range.first > this.#cursor.acked) {
+        limit = range.first - 1;
+        break;
+      }
+      // Its append failed, or its records were read from the log already: the log has them.
+      this.#staging.remove(staged);
+    }
+    if (intent) {
+      if (staged && range && range.first === intent.first && range.last === intent.last) return this.#insertStaged(staged, intent);
+      return this.#flushFromLog(intent, intent.last);
+    }
+    if (staged && range && range.first === this.#cursor.acked + 1) {
+      const i = this.#intentOf(range);
+      await this.#writeIntent(i);
+      return this.#insertStaged(staged, i);
+    }
+    return this.#flushFromLog(undefined, limit);
+  }
+
+  #intentOf(r: SeqRange): Intent {
+    return { first: r.first, last: r.last, token: `wal-${this.#walId}-${r.first}-${r.last}` };
+  }
+
+  async #insertStaged(b: StagedBatch, range: Intent): Promise<void> {
+    await this.#insert(range, { tables: b.tables, batchIds: b.batchIds, rows: b.rows, bytes: b.bytes });
+    this.#staging.remove(b);
+  }
+
+  /** Renders records from the log (acked + 1 … limit, or exactly the intent's range) and inserts them. */
+  async #flushFromLog(intent: Intent | undefined, limit: number): Promise<void> {
     this.#cursor.rewind();
-    const records = intent
-      ? (await this.#cursor.read(intent.last - intent.first + 1, Number.MAX_SAFE_INTEGER)).filter((r) => r.seq <= intent.last)
-      : await this.#cursor.read(1_000_000, this.#o.flushBytes);
-    if (records.length === 0) {
+    const content: FlushContent = { tables: new Map(), batchIds: [], rows: 0, bytes: 0 };
+    let first = 0;
+    let last = 0;
+    read: for (;;) {
+      const records = await this.#cursor.read(1000, 16 * 1024 * 1024);
+      if (records.length === 0) break;
+      for (const r of records) {
+        if (r.seq > limit) break read;
+        if (first === 0) first = r.seq;
+        last = r.seq;
+        this.#renderRecord(r, content);
+        if (!intent && content.bytes >= this.#o.flushBytes) break read;
+      }
+    }
+    if (first === 0) {
       // The log says records follow the acknowledged position but none can be
       // read (lost to corruption, reported by onCorruption): acknowledge past them.
-      if (this.#cursor.pending > 0) {
-        this.#o.log(`write-ahead log: ${this.#cursor.pending} records unreadable; skipping them`);
-        await this.#cursor.ack(this.#wal.lastSeq);
+      const to = Math.min(limit, this.#wal.lastSeq);
+      if (to > this.#cursor.acked) {
+        this.#o.log(`write-ahead log: ${to - this.#cursor.acked} records unreadable; skipping them`);
+        await this.#cursor.ack(to);
       }
+      if (intent) await this.#clearIntent();
       return;
     }
-    const range: Intent = intent ?? { first: records[0]!.seq, last: records[records.length - 1]!.seq };
+    const range: Intent = intent ?? this.#intentOf({ first, last });
     if (!intent) await this.#writeIntent(range);
-    const byTable = new Map<TableName, Buffer[]>();
-    const ids: { BatchId: string }[] = [];
-    let rows = 0;
-    let bytes = 0;
-    for (const r of records) {
-      bytes += r.payload.length;
+    this.#stats.flushesFromLog++;
+    await this.#insert(range, content);
+  }
+
+  /** Adds one WAL record's rows to a flush (rendering a request body; an older server's records are rendered already). */
+  #renderRecord(r: LogRecord, c: FlushContent): void {
+    let parts: TableRowsPart[];
+    let batchId: string;
+    try {
       const e = decodeWalEntry(r.payload);
-      if (e.batchId) ids.push({ BatchId: e.batchId });
-      for (const p of e.parts) {
-        rows += p.rows;
-        let list = byTable.get(p.table);
-        if (!list) byTable.set(p.table, (list = []));
-        list.push(p.data);
+      batchId = e.batchId;
+      if (e.kind === 'rows') {
+        for (const p of e.parts) {
+          table(c, p.table).addRendered(p.data, p.rows);
+          c.rows += p.rows;
+          c.bytes += p.data.length;
+        }
+        if (batchId) c.batchIds.push(batchId);
+        return;
       }
+      parts = walRequestRows(e);
+    } catch (err) {
+      this.#stats.unreadableRecords++;
+      this.#o.log(`write-ahead record ${r.seq} cannot be read, skipping it: ${(err as Error).message}`);
+      return;
     }
-    const token = `wal-${range.first}-${range.last}`;
-    for (const [table, chunks] of byTable) {
-      await this.#o.store.insert(table, Buffer.concat(chunks), { dedupToken: `${token}-${table}` });
+    for (const p of parts) {
+      c.bytes += table(c, p.table).add(p.rows);
+      c.rows += p.rows.length;
     }
-    if (ids.length > 0) await this.#o.store.insert('jobscope_ingest_batches', toJsonEachRow(ids), { dedupToken: `${token}-batches` });
+    if (batchId) c.batchIds.push(batchId);
+  }
+
+  async #insert(range: Intent, c: FlushContent): Promise<void> {
+    const token = range.token;
+    for (const [table, rows] of c.tables) {
+      await this.#o.store.insert(table, rows.toBuffer(), { dedupToken: `${token}-${table}` });
+    }
+    if (c.batchIds.length > 0) {
+      await this.#o.store.insert('jobscope_ingest_batches', toJsonEachRow(c.batchIds.map((BatchId) => ({ BatchId }))), { dedupToken: `${token}-batches` });
+    }
     await this.#cursor.ack(range.last);
     await this.#clearIntent();
-    for (const id of ids) this.#ids.add(id.BatchId);
-    this.#pendingBytes = Math.max(0, this.#pendingBytes - bytes);
-    this.#pendingRows = Math.max(0, this.#pendingRows - rows);
+    for (const id of c.batchIds) this.#ids.add(id);
+    this.#pendingBytes = Math.max(0, this.#pendingBytes - c.bytes);
+    this.#pendingRows = Math.max(0, this.#pendingRows - c.rows);
     this.#stats.flushes++;
-    this.#stats.flushedRows += rows;
+    this.#stats.flushedRows += c.rows;
   }
 
   #sleep(ms: number): Promise<void> {
@@ -264,11 +401,14 @@ export class IngestWriter {
   get #intentPath(): string { return join(this.#o.walDir, 'flush-intent.json'); }
 
   async #readIntent(): Promise<Intent | undefined> {
+    let i: Partial<Intent>;
     try {
-      return JSON.parse(await readFile(this.#intentPath, 'utf8')) as Intent;
+      i = JSON.parse(await readFile(this.#intentPath, 'utf8')) as Partial<Intent>;
     } catch {
       return undefined;
     }
+    if (!Number.isSafeInteger(i.first) || !Number.isSafeInteger(i.last)) return undefined;
+    return { first: i.first!, last: i.last!, token: i.token ?? `wal-${i.first}-${i.last}` };
   }
 
   async #writeIntent(i: Intent): Promise<void> {
@@ -280,4 +420,25 @@ export class IngestWriter {
   async #clearIntent(): Promise<void> {
     await rm(this.#intentPath, { force: true });
   }
+}
+
+/** The log's id, made when the directory is new (an older server's log gets one too: its intent keeps the old token). */
+async function walIdOf(dir: string): Promise<string> {
+  const file = join(dir, 'wal-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f]{12}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const id = randomBytes(6).toString('hex');
+  await writeFile(`${file}.tmp`, id);
+  await rename(`${file}.tmp`, file);
+  return id;
+}
+
+function table(c: FlushContent, name: TableName): JsonRows {
+  let t = c.tables.get(name);
+  if (!t) c.tables.set(name, (t = new JsonRows()));
+  return t;
 }

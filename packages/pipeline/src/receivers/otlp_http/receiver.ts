@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JobscopeError, PermanentError } from '@jobscope/core';
 import {
   contentTypeOf, decodeRequest, encodeResponse, encodeStatus, rpcCodeForHttpStatus,
-  type PartialSuccess, type RequestBySignal, type Signal,
+  type Encoding, type PartialSuccess, type RequestBySignal, type Signal,
 } from '@jobscope/otlp';
 import { DEFAULT_OTLP_HTTP_CONFIG, validateOtlpHttpConfig, type OtlpHttpReceiverConfig } from './config.js';
 
@@ -23,6 +23,17 @@ export interface ReceivedMeta {
   batchId: string;
   /** Bytes of the decoded (uncompressed) body. */
   bytes: number;
+  /** The decoded (uncompressed) body itself, and how it is encoded (a server's write-ahead log keeps it). */
+  body: Buffer;
+  encoding: Encoding;
+}
+
+export interface OtlpHttpReceiverHooks {
+  /**
+   * Called before a request is decoded; throwing a JobscopeError (e.g.
+   * JS_OVERLOADED) answers it at once, so a refused request costs no decoding.
+   */
+  admit?(signal: Signal): void;
 }
 
 /** Next consumer: resolves once the data is durable; may return a partial success. */
@@ -31,7 +42,7 @@ export type OtlpConsumer = <S extends Signal>(signal: S, req: RequestBySignal[S]
 const ROUTES: readonly [string, Signal][] = [['/v1/logs', 'logs'], ['/v1/traces', 'traces'], ['/v1/metrics', 'metrics']];
 const RAW_TYPES = ['application/x-protobuf', 'application/protobuf', 'application/json'];
 
-export function otlpHttpReceiver(next: OtlpConsumer, config: Partial<OtlpHttpReceiverConfig> = {}) {
+export function otlpHttpReceiver(next: OtlpConsumer, config: Partial<OtlpHttpReceiverConfig> = {}, hooks: OtlpHttpReceiverHooks = {}) {
   const c: OtlpHttpReceiverConfig = { ...DEFAULT_OTLP_HTTP_CONFIG, ...config };
   validateOtlpHttpConfig(c);
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -48,24 +59,27 @@ export function otlpHttpReceiver(next: OtlpConsumer, config: Partial<OtlpHttpRec
       reply.code(status).header('content-type', mime(enc)).send(encodeStatus(rpcCodeForHttpStatus(status), status >= 500 ? 'internal error' : err.message, enc));
     });
     for (const [url, signal] of ROUTES) {
-      app.post(url, { bodyLimit: c.maxBodyBytes }, (req, reply) => handle(signal, req, reply, next, c));
+      app.post(url, { bodyLimit: c.maxBodyBytes }, (req, reply) => handle(signal, req, reply, next, c, hooks));
     }
   };
 }
 
-async function handle(signal: Signal, req: FastifyRequest, reply: FastifyReply, next: OtlpConsumer, c: OtlpHttpReceiverConfig): Promise<void> {
+async function handle(
+  signal: Signal, req: FastifyRequest, reply: FastifyReply, next: OtlpConsumer, c: OtlpHttpReceiverConfig, hooks: OtlpHttpReceiverHooks,
+): Promise<void> {
   const enc = contentTypeOf(req.headers['content-type']) ?? 'json';
   try {
     if (!contentTypeOf(req.headers['content-type'])) {
       throw new JobscopeError('JS_UNSUPPORTED_MEDIA_TYPE', 'content type must be application/x-protobuf or application/json');
     }
+    hooks.admit?.(signal);
     let body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding === 'gzip') body = await inflate(body, c.maxDecompressedBytes);
     else if (encoding !== 'identity') throw new JobscopeError('JS_UNSUPPORTED_MEDIA_TYPE', `content encoding ${encoding} is not supported (use gzip or none)`);
     const decoded = decodeRequest(signal, body, enc);
     const batchId = headerValue(req.headers[c.batchIdHeader]);
-    const partial = await next(signal, decoded, { batchId, bytes: body.length });
+    const partial = await next(signal, decoded, { batchId, bytes: body.length, body, encoding: enc });
     reply.code(200).header('content-type', mime(enc)).send(encodeResponse(signal, partial ?? undefined, enc));
   } catch (err) {
     const e = err instanceof JobscopeError ? err : new JobscopeError('JS_INTERNAL', 'internal error', { cause: err });
