@@ -6,6 +6,7 @@
  * message "Job completed":
  *
  *   sdk              ConnectorLogger.jobCompleted() → exporter (worker mode) → OTLP/HTTP
+ *   sdk-official     the same with encoder: 'official' (the OpenTelemetry ProtobufLogsSerializer; same bytes)
  *   pino             pino → pino.destination('/dev/null') (pino's own benchmark setup)
  *   winston          winston, timestamp()+json() → Stream transport on /dev/null (the original's stack)
  *   winston+jobscope winston, same format → JobscopeWinstonTransport → exporter (worker mode)
@@ -25,7 +26,7 @@ import { ConnectorLogger } from '../logger/connector-logger.js';
 import { pinoTarget } from '../transports/target.js';
 import { JobscopeWinstonTransport } from '../transports/winston.js';
 
-export const LIBS = ['silent', 'sdk', 'pino', 'winston', 'winston+jobscope', 'pino+jobscope'] as const;
+export const LIBS = ['silent', 'sdk', 'sdk-official', 'pino', 'winston', 'winston+jobscope', 'pino+jobscope'] as const;
 export type LibName = (typeof LIBS)[number];
 
 export interface Lib {
@@ -77,8 +78,9 @@ export function createLib(name: LibName, exporterOptions: ExporterOptions): Lib 
         close: async () => {},
       };
     }
-    case 'sdk': {
-      const exporter = createExporter(exporterOptions);
+    case 'sdk':
+    case 'sdk-official': {
+      const exporter = createExporter(name === 'sdk' ? exporterOptions : { ...exporterOptions, encoder: 'official' });
       const log = new ConnectorLogger({
         machineId: IDENTITY.machine_id, workerId: IDENTITY.worker_id, serviceType: IDENTITY.service_type,
         connectorId: IDENTITY.connector_id, sink: exporter, trace: false,

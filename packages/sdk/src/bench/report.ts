@@ -39,6 +39,7 @@ const verdict = (ok: boolean): string => (ok ? '**pass**' : '**FAIL**');
 const LABEL: Record<LibName, string> = {
   silent: 'the pacing loop alone (subtracted from every row)',
   sdk: '**ConnectorLogger.jobCompleted() → exporter** (worker mode, OTLP/HTTP, gzip)',
+  'sdk-official': 'the same with `encoder: \'official\'` (the OpenTelemetry ProtobufLogsSerializer writes the same bytes)',
   pino: 'pino → `pino.destination(\'/dev/null\')`',
   winston: 'winston, timestamp()+json() → Stream transport on /dev/null',
   'winston+jobscope': 'winston, timestamp()+json() → JobscopeWinstonTransport → exporter',

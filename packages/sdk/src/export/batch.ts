@@ -1,7 +1,8 @@
 /**
  * Batches: lines are collected until a count, byte or age bound, then
- * encoded once: JSON → OTLP records → protobuf with the official
- * ProtobufLogsSerializer → gzip. A batch carries its id from then on
+ * encoded once: JSON → OTLP protobuf (proto/logs.ts in one pass, or the
+ * official ProtobufLogsSerializer with `encoder: 'official'`; the same
+ * bytes) → gzip. A batch carries its id from then on
  * (memory queue, spool, every retry and replay), so the server stores it
  * once. Ids are `<stream>-<n>`: a random stream id per exporter start and a
  * counter, stored with the batch when it is spooled.
@@ -10,8 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { gzip } from 'node:zlib';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResolvedConfig } from './options.js';
+import { encodeLogLines } from '../proto/logs.js';
+import { ProtoWriter } from '../proto/writer.js';
 import { lineToRecord, msToHrTime, type RecordContext } from './record.js';
 
 export interface Batch {
@@ -53,11 +57,15 @@ export class BatchEncoder implements BatchEncoding<string> {
   readonly #scope: ReadableLogRecord['instrumentationScope'] = { ...SCOPE };
   readonly #stream = randomBytes(8).toString('hex');
   readonly #level: number;
+  readonly #official: boolean;
+  /** Reused: batches are encoded one at a time (the pipeline chains them). */
+  readonly #writer = new ProtoWriter(256 * 1024);
   #n = 0;
 
   constructor(config: ResolvedConfig) {
     this.#resource = resourceFromAttributes(config.resource);
     this.#level = config.gzipLevel;
+    this.#official = config.encoder === 'official';
   }
 
   /** Next batch number (ids and the order of batches follow it). */
@@ -67,18 +75,30 @@ export class BatchEncoder implements BatchEncoding<string> {
 
   /** Lines → batch; `malformed` counts lines that were not JSON objects. Null when none was valid. */
   async encode(no: number, lines: readonly string[], bytes: number): Promise<{ batch: Batch | null; malformed: number }> {
-    const ctx: RecordContext = { resource: this.#resource, scope: this.#scope, now: msToHrTime(Date.now()) };
+    const now = msToHrTime(Date.now());
+    const { raw, records } = this.#official ? this.#officialEncode(lines, now) : this.#encode(lines, now);
+    const malformed = lines.length - records;
+    if (!raw) return { batch: null, malformed };
+    // raw may be the reused writer's buffer: gzip reads it before the next batch is encoded (batches are encoded in turn); kept as is, it is copied.
+    const payload = this.#level > 0 ? await gzipAsync(raw, this.#level) : Buffer.from(raw);
+    return { batch: { no, id: `${this.#stream}-${no}`, records, bytes, payload, gzip: this.#level > 0 }, malformed };
+  }
+
+  #encode(lines: readonly string[], now: HrTime): { raw: Buffer | null; records: number } {
+    const { payload, records } = encodeLogLines(lines, this.#resource, this.#scope, now, this.#writer);
+    return { raw: payload, records };
+  }
+
+  #officialEncode(lines: readonly string[], now: HrTime): { raw: Buffer | null; records: number } {
+    const ctx: RecordContext = { resource: this.#resource, scope: this.#scope, now };
     const records: ReadableLogRecord[] = [];
     for (const line of lines) {
       const r = lineToRecord(line, ctx);
       if (r) records.push(r);
     }
-    const malformed = lines.length - records.length;
-    if (records.length === 0) return { batch: null, malformed };
+    if (records.length === 0) return { raw: null, records: 0 };
     const pb = ProtobufLogsSerializer.serializeRequest(records) as Uint8Array;
-    const raw = Buffer.from(pb.buffer, pb.byteOffset, pb.byteLength);
-    const payload = this.#level > 0 ? await gzipAsync(raw, this.#level) : raw;
-    return { batch: { no, id: `${this.#stream}-${no}`, records: records.length, bytes, payload, gzip: this.#level > 0 }, malformed };
+    return { raw: Buffer.from(pb.buffer, pb.byteOffset, pb.byteLength), records: records.length };
   }
 }
 

@@ -42,6 +42,7 @@ test('invalid options fail at creation with precise messages', () => {
     [{ retry: { initialDelayMs: 500, maxDelayMs: 100 } }, /retry.maxDelayMs \(100\) must be >= retry.initialDelayMs/],
     [{ resource: { a: {} as unknown as string } }, /resource.a must be a string, number or boolean/],
     [{ spoolDir: '' }, /spoolDir must be a non-empty path or false/],
+    [{ encoder: 'fast' as 'official' }, /encoder must be 'jobscope' or 'official', got fast/],
   ];
   for (const [o, re] of cases) assert.throws(() => createExporter(o), (e: Error) => re.test(e.message) && (e as { code?: string }).code === 'JS_CONFIG', String(re));
 });

@@ -43,7 +43,7 @@ export interface ExporterOptions {
   ringBytes?: number;
   /** Lines that did not fit in the ring wait here (bounded) before being dropped and counted. Default 1 MiB. */
   overflowBytes?: number;
-  /** A batch is cut at this many records (default 1024), bytes (default 1 MiB) or age (default 1000 ms). */
+  /** A batch is cut at this many records (default 4096), bytes (default 1 MiB) or age (default 1000 ms). Large batches: an HTTP request and a gzip stream cost about half a millisecond of CPU each, whatever their size. */
   maxBatchRecords?: number;
   maxBatchBytes?: number;
   maxBatchDelayMs?: number;
@@ -62,6 +62,13 @@ export interface ExporterOptions {
   exitTimeoutMs?: number;
   /** gzip level 1-9, or 0 for none. Default 1: measured ~0.3 µs/record cheaper than 6 for a payload ~12% larger (still ~40× smaller than the lines). */
   gzipLevel?: number;
+  /**
+   * Who writes the OTLP protobuf of log batches: 'jobscope' (default) writes
+   * it in one pass from the JSON lines (proto/logs.ts), byte for byte what
+   * 'official', the OpenTelemetry ProtobufLogsSerializer, writes for the same
+   * records (tested), at about half the CPU.
+   */
+  encoder?: 'jobscope' | 'official';
   /** Environment to read OTEL_* from (tests). Default process.env. */
   env?: Record<string, string | undefined>;
 }
@@ -89,6 +96,7 @@ export interface ResolvedConfig {
   exitHook: boolean;
   exitTimeoutMs: number;
   gzipLevel: number;
+  encoder: 'jobscope' | 'official';
   /** Set for the traces exporter only (absent: logs). */
   signal?: Signal;
 }
@@ -205,7 +213,7 @@ export function resolveOptions(o: ExporterOptions = {}, signal: Signal = 'logs')
     maxQueueBytes: int('maxQueueBytes', o.maxQueueBytes, 8 * MiB, maxBatchBytes, 4096 * MiB),
     ringBytes,
     overflowBytes: int('overflowBytes', o.overflowBytes, MiB, 0, 1024 * MiB),
-    maxBatchRecords: int('maxBatchRecords', o.maxBatchRecords, 1024, 1, 100_000),
+    maxBatchRecords: int('maxBatchRecords', o.maxBatchRecords, 4096, 1, 100_000),
     maxBatchBytes,
     maxBatchDelayMs: int('maxBatchDelayMs', o.maxBatchDelayMs, 1000, 1, 60_000),
     maxLineLength,
@@ -223,9 +231,11 @@ export function resolveOptions(o: ExporterOptions = {}, signal: Signal = 'logs')
     exitHook: o.exitHook ?? true,
     exitTimeoutMs: int('exitTimeoutMs', o.exitTimeoutMs, 2_000, 0, 60_000),
     gzipLevel: int('gzipLevel', o.gzipLevel, 1, 0, 9),
+    encoder: o.encoder ?? 'jobscope',
   };
   if (signal !== 'logs') c.signal = signal;
   if (c.retry.maxDelayMs < c.retry.initialDelayMs) throw configError(`retry.maxDelayMs (${c.retry.maxDelayMs}) must be >= retry.initialDelayMs (${c.retry.initialDelayMs})`);
   if (typeof c.exitHook !== 'boolean') throw configError('exitHook must be a boolean');
+  if (c.encoder !== 'jobscope' && c.encoder !== 'official') throw configError(`encoder must be 'jobscope' or 'official', got ${String(c.encoder)}`);
   return c;
 }

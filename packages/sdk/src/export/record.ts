@@ -20,7 +20,7 @@ const BY_NAME: Record<string, readonly [number, string]> = {
 };
 const PINO: readonly (readonly [number, string])[] = [BY_NAME.trace, BY_NAME.debug, BY_NAME.info, BY_NAME.warn, BY_NAME.error, BY_NAME.fatal];
 
-function severity(level: unknown): readonly [number, string] | undefined {
+export function severity(level: unknown): readonly [number, string] | undefined {
   if (typeof level === 'string') return BY_NAME[level] ?? BY_NAME[level.toLowerCase()];
   if (typeof level === 'number' && Number.isFinite(level)) {
     // pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal; in between rounds up.
@@ -35,7 +35,7 @@ export function msToHrTime(ms: number): HrTime {
   return [s, ns];
 }
 
-function timeOf(v: unknown, now: HrTime): HrTime {
+export function timeOf(v: unknown, now: HrTime): HrTime {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return msToHrTime(v);
   if (typeof v === 'string') {
     const ms = Date.parse(v);
@@ -44,16 +44,16 @@ function timeOf(v: unknown, now: HrTime): HrTime {
   return now;
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
+export const TRACE_ID = /^[0-9a-f]{32}$/;
+export const SPAN_ID = /^[0-9a-f]{16}$/;
 
-function hexId(v: unknown, re: RegExp): string | undefined {
+export function hexId(v: unknown, re: RegExp): string | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.toLowerCase();
   return re.test(s) && !/^0+$/.test(s) ? s : undefined;
 }
 
-function flagsOf(v: unknown): number {
+export function flagsOf(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v & 0xff;
   if (typeof v === 'string' && /^[0-9a-f]{1,2}$/i.test(v)) return parseInt(v, 16);
   return 0;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { gzipAsync, type Batch, type BatchEncoding } from '../../export/batch.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '../../proto/writer.js';
 import { encodeSpans } from './span-proto.js';
 
 export class SpanBatchEncoder implements BatchEncoding<ReadableSpan> {

@@ -14,7 +14,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { decodeRequest } from '@jobscope/otlp';
 import { encodeSpans } from './span-proto.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '../../proto/writer.js';
 
 function makeSpans(): ReadableSpan[] {
   const out: ReadableSpan[] = [];

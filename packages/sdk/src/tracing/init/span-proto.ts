@@ -7,36 +7,22 @@
  * doubleValue). Faster than the official serializer because it skips its
  * size-estimation pass and writes each attribute key's bytes once per
  * process (keys repeat in every span); a resource's bytes are cached too.
+ * The common messages are proto/common.ts, shared with the log encoder.
  * Parity with the official serializer is tested (span-proto.test.ts): both
  * decode to the same request.
  */
-import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
+import type { Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { encodedKey, ProtoWriter } from './proto-writer.js';
+import { attributes, I32, LEN, resourceBytes, scope, time, VARINT, type ResourceLike } from '../../proto/common.js';
+import { ProtoWriter } from '../../proto/writer.js';
 
-const LEN = 2;
-const VARINT = 0;
-const I64 = 1;
-const I32 = 5;
 const HAS_IS_REMOTE = 0x100;
-const MIN_INT64 = -(2 ** 63);
-const MAX_INT64 = 2 ** 63;
 const IS_REMOTE = 0x200;
-
-/** Bytes of attribute keys seen so far (bounded: past it, keys are written each time). */
-const KEYS = new Map<string, Buffer>();
-const MAX_KEYS = 4096;
-
-type ResourceLike = ReadableSpan['resource'];
-type ScopeLike = ReadableSpan['instrumentationScope'];
-
-/** Encoded `Resource` message bodies (with tag and length), per resource object. */
-const RESOURCES = new WeakMap<object, Buffer>();
 
 export function encodeSpans(spans: readonly ReadableSpan[], w: ProtoWriter = new ProtoWriter()): Buffer {
   w.pos = 0;
   // resource → scope key → spans, in first-seen order (as the official serializer)
-  const byResource = new Map<ResourceLike, Map<string, ReadableSpan[]>>();
+  const byResource = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
   for (const s of spans) {
     let scopes = byResource.get(s.resource);
     if (!scopes) byResource.set(s.resource, (scopes = new Map()));
@@ -49,7 +35,7 @@ export function encodeSpans(spans: readonly ReadableSpan[], w: ProtoWriter = new
   for (const [resource, scopes] of byResource) {
     w.tag(1, LEN);
     const rs = w.begin();
-    w.raw(resourceBytes(resource));
+    w.raw(resourceBytes(resource as ResourceLike));
     for (const list of scopes.values()) {
       w.tag(2, LEN);
       const ss = w.begin();
@@ -64,31 +50,6 @@ export function encodeSpans(spans: readonly ReadableSpan[], w: ProtoWriter = new
     w.end(rs);
   }
   return w.finish();
-}
-
-function resourceBytes(r: ResourceLike): Buffer {
-  const cached = RESOURCES.get(r);
-  if (cached) return cached;
-  const w = new ProtoWriter(1024);
-  w.tag(1, LEN);
-  const m = w.begin();
-  attributes(w, 1, r.attributes);
-  w.end(m);
-  const out = w.finish();
-  // a resource whose async attributes are still pending may change: only settled ones are cached
-  if (!(r as { asyncAttributesPending?: boolean }).asyncAttributesPending) RESOURCES.set(r, out);
-  return out;
-}
-
-function scope(w: ProtoWriter, s: ScopeLike): void {
-  w.tag(1, LEN);
-  const m = w.begin();
-  if (s.name) { w.tag(1, LEN); w.string(s.name); }
-  if (s.version) { w.tag(2, LEN); w.string(s.version); }
-  const x = s as { attributes?: Attributes; droppedAttributesCount?: number };
-  if (x.attributes) attributes(w, 3, x.attributes);
-  if (x.droppedAttributesCount) { w.tag(4, VARINT); w.varint(x.droppedAttributesCount); }
-  w.end(m);
 }
 
 function span(w: ProtoWriter, s: ReadableSpan): void {
@@ -166,79 +127,4 @@ function lenientHex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   return c - 55;
-}
-
-/** fixed64 nanoseconds of an HrTime [seconds, nanoseconds], without losing precision past 2^53. */
-function time(w: ProtoWriter, field: number, t: HrTime): void {
-  const s = t[0];
-  const ns = t[1];
-  const sLo = s % 65536;
-  const sHi = (s - sLo) / 65536;
-  const hiPart = sHi * 1e9; // < 2^46: exact; contributes hiPart * 2^16
-  const low = (hiPart % 65536) * 65536 + sLo * 1e9 + ns; // < 2^48: exact
-  const high = (hiPart - (hiPart % 65536)) / 65536 + Math.floor(low / 4294967296);
-  w.tag(field, I64);
-  w.fixed64(low % 4294967296, high);
-}
-
-function attributes(w: ProtoWriter, field: number, attrs: Attributes): void {
-  for (const key in attrs) {
-    if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
-    const v = attrs[key];
-    w.tag(field, LEN);
-    const m = w.begin();
-    let k = KEYS.get(key);
-    if (k === undefined) {
-      k = encodedKey(key);
-      if (KEYS.size < MAX_KEYS) KEYS.set(key, k);
-    }
-    w.raw(k);
-    w.tag(2, LEN);
-    const vm = w.begin();
-    anyValue(w, v);
-    w.end(vm);
-    w.end(m);
-  }
-}
-
-/** The fields of one AnyValue (its tag and length are the caller's). */
-function anyValue(w: ProtoWriter, v: AttributeValue | null | undefined): void {
-  if (v === null || v === undefined) return;
-  switch (typeof v) {
-    case 'string':
-      w.tag(1, LEN);
-      w.string(v);
-      return;
-    case 'boolean':
-      w.tag(2, VARINT);
-      w.varint(v ? 1 : 0);
-      return;
-    case 'number':
-      // integers within int64 as intValue (as the official serializer, also past 2^53), others as doubleValue
-      if (Number.isInteger(v) && v >= MIN_INT64 && v < MAX_INT64) { w.tag(3, VARINT); w.int64(v); }
-      else { w.tag(4, I64); w.double(v); }
-      return;
-    default:
-      if ((v as unknown) instanceof Uint8Array) {
-        const b = v as unknown as Uint8Array;
-        w.tag(7, LEN);
-        w.varint(b.length);
-        w.raw(b);
-      } else if (Array.isArray(v)) {
-        w.tag(5, LEN);
-        const m = w.begin();
-        for (const x of v as (string | number | boolean | null | undefined)[]) {
-          w.tag(1, LEN);
-          const xm = w.begin();
-          anyValue(w, x);
-          w.end(xm);
-        }
-        w.end(m);
-      } else if (typeof v === 'object') {
-        w.tag(6, LEN);
-        const m = w.begin();
-        attributes(w, 1, v as unknown as Attributes);
-        w.end(m);
-      }
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * A single-pass protobuf writer into one growable Buffer, for the span
- * encoder (span-proto.ts). Nested messages reserve one length byte and are
+ * A single-pass protobuf writer into one growable Buffer, for the log and
+ * span encoders (logs.ts, tracing/init/span-proto.ts). Nested messages reserve one length byte and are
  * fixed up at the end (shifting the bytes when the length needs more), so
  * there is no size-estimation pass and no object per field. Strings that
  * repeat in every span (attribute keys) are encoded once and copied after.
@@ -90,12 +90,22 @@ export class ProtoWriter {
 
   /** A length-delimited UTF-8 string. */
   string(s: string): void {
-    if (s.length < 43) {
+    const len = s.length;
+    if (len < 43) {
       // at most 127 bytes: one length byte
-      this.ensure(1 + s.length * 3);
-      const n = this.buf.write(s, this.pos + 1, 'utf8');
-      this.buf[this.pos] = n;
-      this.pos += 1 + n;
+      this.ensure(1 + len * 3);
+      const b = this.buf;
+      const start = this.pos + 1;
+      // Short ASCII strings byte by byte: cheaper than a call into the UTF-8 encoder.
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 127) break;
+        b[start + i] = c;
+      }
+      const n = i === len ? len : b.write(s, start, 'utf8');
+      b[this.pos] = n;
+      this.pos = start + n;
       return;
     }
     const n = Buffer.byteLength(s, 'utf8');
@@ -119,9 +129,17 @@ export class ProtoWriter {
 
   /** Copies pre-encoded bytes. */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    if (n < 32) {
+      // a few bytes (an attribute key): a loop beats set()'s call overhead
+      const b = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
+    } else {
+      this.buf.set(bytes, this.pos);
+    }
+    this.pos += n;
   }
 
   /** Starts a nested message (its tag already written): reserves one length byte; returns the mark for end(). */
