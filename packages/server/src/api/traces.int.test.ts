@@ -325,5 +325,13 @@ test('rows written by a stock collector (SPAN_KIND_*, STATUS_CODE_*) read the sa
     [['Server', 'Unset', [['Client', 'Error', 5]]]]);
   const m = await get<MapAnswer>('/api/service-map?from=now-4h&to=now-2h');
   assert.deepEqual(m.edges, [{ from: 'gateway', to: 'billing', calls: 1, errors: 1, errorRate: 1, p95Ms: 5 }]);
-  assert.equal((await search('kind:SPAN_KIND_CLIENT', '', 'now-4h')).length, 1);
+  // The search language reads the enum words with or without their prefix, either way round.
+  const inCollectorWindow = '&to=now-2h';
+  for (const q of ['kind:SPAN_KIND_CLIENT', 'kind:client', 'status:error', 'status:STATUS_CODE_ERROR', 'kind:client* status:Error']) {
+    const rows = await search(q, inCollectorWindow, 'now-4h');
+    assert.equal(rows.length, 1, q);
+    assert.equal(rows[0]!.statusCode, 'Error', q);
+  }
+  assert.equal((await search('-status:unset', inCollectorWindow, 'now-4h')).length, 1);
+  assert.equal((await search('status:STATUS_CODE_ERROR')).length, (await search('status:error')).length, 'our rows too');
 });

@@ -71,7 +71,13 @@ function stringEquals(f: ResolvedField, value: string): Sql {
     case 'lowercase': return sql`${f.expr} = ${param.string(value.toLowerCase())}`;
     case 'level': return sql`${f.expr} = ${param.string(levelFromText(value) ?? value.toLowerCase())}`;
     case 'insensitive': return sql`lowerUTF8(${f.expr}) = lowerUTF8(${param.string(value)})`;
+    case 'enum': return sql`${f.expr} = ${param.string(enumWord(value))}`;
   }
+}
+
+/** An OTLP enum word as an 'enum' field's expression gives it: lowercase, without its prefix. */
+function enumWord(value: string): string {
+  return value.toLowerCase().replace(/^(span_kind_|status_code_)/, '');
 }
 
 function wildcard(node: WildcardNode, table: TableDescriptor): Sql {
@@ -81,8 +87,8 @@ function wildcard(node: WildcardNode, table: TableDescriptor): Sql {
   if (f.type === 'number' || f.type === 'time') {
     throw syntaxError(`wildcards do not apply to ${f.type} field '${f.name}' (at ${node.pos})`);
   }
-  const lower = f.values === 'lowercase' || f.values === 'level';
-  const parts = lower ? node.parts.map((p) => p.toLowerCase()) : node.parts;
+  const lower = f.values === 'lowercase' || f.values === 'level' || f.values === 'enum';
+  const parts = f.values === 'enum' ? node.parts.map((p, i) => (i === 0 ? enumWord(p) : p.toLowerCase())) : lower ? node.parts.map((p) => p.toLowerCase()) : node.parts;
   const ci = f.values === 'insensitive';
   const col = ci ? sql`lowerUTF8(${f.expr})` : f.expr;
   const arg = (text: string): Sql => (ci ? sql`lowerUTF8(${param.string(text)})` : sql`${param.string(text)}`);
@@ -138,7 +144,7 @@ function comparator(f: ResolvedField, values: readonly string[], pos: number): C
       }
       return { field: f, cmp: (op, v) => sql`${f.expr} ${OPS[op]} ${param.string(v)}` };
     case 'string': {
-      const norm = f.values === 'exact' ? (v: string) => v : (v: string) => v.toLowerCase();
+      const norm = f.values === 'exact' ? (v: string) => v : f.values === 'enum' ? enumWord : (v: string) => v.toLowerCase();
       const col = f.values === 'insensitive' ? sql`lowerUTF8(${f.expr})` : f.expr;
       return { field: f, cmp: (op, v) => sql`${col} ${OPS[op]} ${param.string(norm(v))}` };
     }

@@ -23,9 +23,15 @@ export type FieldType = 'string' | 'number' | 'time' | 'text';
  * - lowercase:   stored values are lowercase, the user's value is lowercased;
  * - level:       like lowercase, and level words are canonicalized
  *                (`WARNING` → `warn`, `err` → `error`, via levelFromText);
- * - insensitive: `lowerUTF8(expr) = lowerUTF8(value)` (mixed-case stored values).
+ * - insensitive: `lowerUTF8(expr) = lowerUTF8(value)` (mixed-case stored values);
+ * - enum:        an OTLP enum word, stored as `Error` (our writer, the
+ *                ClickHouse exporter) or `STATUS_CODE_ERROR` (some
+ *                collectors): the expression lowercases the stored word and
+ *                drops the prefix, and so does the compiler with the user's
+ *                value, so `status:error` and `status:STATUS_CODE_ERROR`
+ *                both match both.
  */
-export type ValueMode = 'exact' | 'lowercase' | 'level' | 'insensitive';
+export type ValueMode = 'exact' | 'lowercase' | 'level' | 'insensitive' | 'enum';
 
 export interface ColumnField {
   readonly kind: 'column';
@@ -136,8 +142,8 @@ export const LOGS_TABLE: TableDescriptor = defineTable({
 });
 
 const spanName = column('SpanName');
-const spanKind = column('SpanKind', 'string', { values: 'insensitive' });
-const statusCode = column('StatusCode', 'string', { values: 'insensitive' });
+const spanKind = column("lowerUTF8(replaceOne(SpanKind, 'SPAN_KIND_', ''))", 'string', { values: 'enum' });
+const statusCode = column("lowerUTF8(replaceOne(StatusCode, 'STATUS_CODE_', ''))", 'string', { values: 'enum' });
 
 /** A span attribute, else the same key of the resource (connector ids are often set on the resource). */
 const spanOrResource = (key: string): ColumnField =>
@@ -145,8 +151,9 @@ const spanOrResource = (key: string): ColumnField =>
 
 /**
  * otel_traces; `duration_ms` is derived from `Duration` (nanoseconds).
- * `kind` and `status` compare case-insensitively with the stored words
- * (`kind:consumer`, `status:error`). Other names are span attributes
+ * `kind` and `status` compare case-insensitively with the stored words,
+ * with or without their OTLP enum prefix (`kind:consumer`, `status:error`
+ * also match `SPAN_KIND_CONSUMER`, `STATUS_CODE_ERROR`). Other names are span attributes
  * (`messaging.system:redis`, `http.route:/api/*`); aliases are canonical
  * names as at ingest, so `gen_ai.request.model:gpt-4o` is `model`, which
  * reads the attribute under either name (a stock collector keeps the

@@ -34,7 +34,7 @@ test('spans: dotted attribute names are span attributes, keys bound as parameter
 test('spans: the brief forms compile; an injection attempt stays a parameter', () => {
   const r = compileQuery(`service:api name:"x') OR 1=1 --" duration_ms:>500 status:error job_id:job-1 kind:consumer`, SPANS_TABLE);
   assert.equal(r.sql, 'ServiceName = {p0:String} AND SpanName = {p1:String} AND (Duration / 1e6) > {p2:Float64}'
-    + ' AND lowerUTF8(StatusCode) = lowerUTF8({p3:String}) AND JobId = {p4:String} AND lowerUTF8(SpanKind) = lowerUTF8({p5:String})');
+    + " AND lowerUTF8(replaceOne(StatusCode, 'STATUS_CODE_', '')) = {p3:String} AND JobId = {p4:String} AND lowerUTF8(replaceOne(SpanKind, 'SPAN_KIND_', '')) = {p5:String}");
   assert.deepEqual(r.params, { p0: 'api', p1: "x') OR 1=1 --", p2: 500, p3: 'error', p4: 'job-1', p5: 'consumer' });
   assert.throws(() => compileQuery('duration_ms:slow', SPANS_TABLE), (e: unknown) => e instanceof JobscopeError && e.code === 'JS_QUERY_SYNTAX');
 });
