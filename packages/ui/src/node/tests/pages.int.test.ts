@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite } from '../testing/suite.js';
 import type { UiPage } from '../testing/browser.js';
+import { JOB_STATUSES } from '@jobscope/core';
 
 const s = browserSuite();
 
@@ -54,6 +55,8 @@ test('jobs: the list has rows with job ids, and the filters are in the URL', { t
     const ids = await attrs(p, 'job-row', 'data-job-id');
     assert.ok(ids.length >= 5, `job rows drawn (${ids.length})`);
     assert.ok(ids.every((id) => id.length > 0), 'every job-row has data-job-id');
+    // the status filter offers every job status the server knows, pending and unworkable included
+    assert.deepEqual(await attrs(p, 'filter-status-option', 'value'), [...JOB_STATUSES]);
     // a filtered view from its URL: the known running comfyui job is in progress
     await p.goto('/jobs?status=in_progress&service_type=comfyui', 'jobs');
     const running = await attrs(p, 'job-row', 'data-job-id');

@@ -4,8 +4,8 @@ import { navigate, withParams } from '../../router.js';
 import { useApi } from '../../useApi.js';
 import type { Range } from '../../time.js';
 import type { ValuesAnswer } from '../../types.js';
-
-export const STATUSES = ['queued', 'assigned', 'in_progress', 'completed', 'failed', 'timeout', 'cancelled'] as const;
+// Every status a job state can have: the server's own list (pending and unworkable included).
+import { JOB_STATUSES } from '@jobscope/core/canonical';
 const KNOWN_SERVICE_TYPES = ['comfyui', 'openai', 'a1111', 'simulation', 'rest'];
 
 function TextFilter({ name, label, value, testid }: { name: string; label: string; value: string; testid: string }) {
@@ -33,8 +33,8 @@ export function JobFilters({ params, range, seenServiceTypes }: { params: URLSea
         <span>status</span>
         <select data-testid="filter-status" value={status} onChange={(e) => navigate(withParams({ status: e.currentTarget.value || null }))}>
           <option value="">any</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{s.replace('_', ' ')}</option>)}
-          {status && !(STATUSES as readonly string[]).includes(status) && <option value={status}>{status}</option>}
+          {JOB_STATUSES.map((s) => <option key={s} value={s} data-testid="filter-status-option">{s.replace('_', ' ')}</option>)}
+          {status && !(JOB_STATUSES as readonly string[]).includes(status) && <option value={status}>{status}</option>}
         </select>
       </label>
       <label class="filter">
