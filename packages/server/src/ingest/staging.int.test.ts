@@ -106,3 +106,47 @@ test('a failed append drops the staged rows: the log is read instead, nothing lo
   assert.equal(Number(n[0]!.d), accepted * 20, 'none twice');
 });
 
+
+/** The real store, with inserts that fail before reaching it, or after it took them (a lost answer). */
+class FlakyStore implements Store {
+  failBefore = 0;
+  failAfter = 0;
+  inserts = 0;
+  constructor(readonly inner: Store) {}
+  get kind(): Store['kind'] { return this.inner.kind; }
+  get location(): string { return this.inner.location; }
+  exec(sql: string, params?: Record<string, unknown>): Promise<void> { return this.inner.exec(sql, params); }
+  query<T>(sql: string, params?: Record<string, unknown>, opts?: Parameters<Store['query']>[2]): Promise<T[]> { return this.inner.query<T>(sql, params, opts); }
+  async insert(table: string, rows: Buffer, opts?: Parameters<Store['insert']>[2]): Promise<void> {
+    if (this.failBefore > 0) { this.failBefore--; throw new Error('injected: storage unavailable'); }
+    await this.inner.insert(table, rows, opts);
+    this.inserts++;
+    if (this.failAfter > 0) { this.failAfter--; throw new Error('injected: the answer was lost'); }
+  }
+  close(): Promise<void> { return Promise.resolve(); }
+}
+
+test('a staged insert that fails, or succeeds without an answer, is retried with the same token: stored once', async () => {
+  const s = new FlakyStore(await sharedStore());
+  const w = await IngestWriter.open({ store: s, walDir: join(tmp.dir, 'wal-d') });
+  try {
+    await w.write(request('job-flaky-a', 30, 'a:').wal, request('job-flaky-a', 30, 'a:').parts);
+    s.failAfter = 1; // the rows go in, the flusher hears an error
+    await assert.rejects(w.flush(), /answer was lost/);
+    await w.flush(); // the same staged batch again, same range and token: ClickHouse drops the repeat
+    assert.equal(s.inserts, 2, 'the rows were sent twice');
+    await w.write(request('job-flaky-b', 30, 'b:').wal, request('job-flaky-b', 30, 'b:').parts);
+    s.failBefore = 2;
+    await assert.rejects(w.flush(), /storage unavailable/);
+    await assert.rejects(w.flush(), /storage unavailable/);
+    await w.flush();
+    assert.equal(w.stats().flushesFromLog, 0, 'every retry used the staged rows');
+    assert.equal(w.stats().pendingRecords, 0);
+  } finally {
+    await w.close();
+  }
+  for (const job of ['job-flaky-a', 'job-flaky-b']) {
+    const n = await s.query<{ n: number }>('SELECT count() AS n FROM otel_logs WHERE JobId = {j:String}', { j: job });
+    assert.equal(Number(n[0]!.n), 30, `${job} stored once`);
+  }
+});
