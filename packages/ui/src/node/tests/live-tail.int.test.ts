@@ -90,3 +90,23 @@ test('live tail with a query: only matching records arrive', { timeout: 60_000 }
     assert.ok(!texts.some((m) => m.includes(skipped)), 'the info record is not shown under level:error');
   });
 });
+
+test('live tail: the facets follow the records arriving (the volume chart is reloaded with them)', { timeout: 60_000 }, async () => {
+  await s.page(async (p) => {
+    const word = token();
+    await streams(0);
+    await p.goto(`/logs?live=1&q=${encodeURIComponent(`machine_id:facet-${word}-*`)}`, 'logs');
+    await streams(1);
+    const machine = `facet-${word}-m1`;
+    await sendAndSee(p, word, { machine_id: machine });
+    // No reload, no new search: the machine_id facet gains the new machine within a few seconds.
+    try {
+      await p.page.waitForFunction(
+        `!!document.querySelector('[data-testid="facet-value"][data-field="machine_id"][data-value=${JSON.stringify(machine)}]')`,
+        undefined, { timeout: 15_000, polling: 250 },
+      );
+    } catch (e) {
+      throw new Error(`the facet for ${machine} did not appear: ${await p.describe()}`, { cause: e });
+    }
+  });
+});

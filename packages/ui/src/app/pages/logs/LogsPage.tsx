@@ -22,6 +22,8 @@ import { MAX_ROWS, usePagedLogs } from './usePagedLogs.js';
 import { MAX_LIVE, useLiveTail, type LiveStatus } from './useLiveTail.js';
 import { volumeInterval, VolumeChart } from './VolumeChart.js';
 
+/** How often, at most, live mode reloads the volume chart and the facets. */
+const LIVE_REFRESH_MS = 3000;
 const LIVE_LABEL: Record<LiveStatus, string> = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', stopped: 'stopped' };
 
 export function LogsPage() {
@@ -45,6 +47,22 @@ export function LogsPage() {
 
   // A new search starts at the top.
   useEffect(() => { if (scroller.current) scroller.current.scrollTop = 0; }, [q, range.from, range.to, live]);
+
+  // Live: the volume chart and the facets follow the records arriving (reloaded from the server, at most
+  // every LIVE_REFRESH_MS and only after new records came; a relative range moves with the clock).
+  const added = useRef(0);
+  added.current = tail.added;
+  useEffect(() => {
+    if (!live) return;
+    let seen = added.current;
+    const id = setInterval(() => {
+      if (added.current === seen || document.visibilityState !== 'visible') return;
+      seen = added.current;
+      stats.reload();
+      facets.reload();
+    }, LIVE_REFRESH_MS);
+    return () => clearInterval(id);
+  }, [live, stats.reload, facets.reload]);
 
   // Live rows arrive on top: someone reading further down keeps their place.
   const lastAdded = useRef(0);
