@@ -16,7 +16,6 @@ import { requestRows } from './request-rows.js';
 import type { WalRequest } from './wal-record.js';
 
 const tmp = tempDir('jobscope-staging-');
-after(() => tmp.cleanup());
 let store: Store | undefined;
 async function sharedStore(): Promise<Store> {
   if (!store) {
@@ -25,7 +24,11 @@ async function sharedStore(): Promise<Store> {
   }
   return store;
 }
-after(async () => { await store?.close(); });
+// The store first: the embedded engine writes into the directory until it is closed.
+after(async () => {
+  await store?.close();
+  tmp.cleanup();
+});
 
 /** A request as the receiver hands it on: its body, and its rows normalized at a fixed receive time. */
 function request(jobId: string, n: number, tag = ''): { wal: WalRequest; parts: ReturnType<typeof requestRows>['parts'] } {
