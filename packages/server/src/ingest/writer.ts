@@ -210,7 +210,6 @@ export class IngestWriter {
   // ---- recovery -------------------------------------------------------------
 
   async #recover(): Promise<void> {
-    this.#pendingBytes = this.#cursor.pending > 0 ? this.#wal.stats().bytesOnDisk : 0;
     // Batch ids already stored within the window, then those only in the WAL.
     const since = Math.floor((Date.now() - this.#o.dedupWindowMs) / 1000);
     const rows = await this.#o.store.query<{ BatchId: string }>(
@@ -219,9 +218,10 @@ export class IngestWriter {
     );
     for (const r of rows) this.#ids.add(r.BatchId);
     if (this.#cursor.pending > 0) {
-      this.#o.log(`replaying ${this.#cursor.pending} write-ahead records (${this.#pendingBytes} bytes) into storage`);
+      this.#o.log(`replaying ${this.#cursor.pending} write-ahead records (${this.#wal.stats().bytesOnDisk} bytes on disk) into storage`);
       while (this.#cursor.pending > 0) await this.#flushOnce();
     }
+    // Flushes from the log count down what they insert; nothing was counted up: start from zero.
     this.#pendingBytes = 0;
     this.#pendingRows = 0;
   }
