@@ -78,23 +78,30 @@ export function lineToRecord(line: string, ctx: RecordContext): ReadableLogRecor
   return objectToRecord(obj as Attrs, ctx);
 }
 
+/**
+ * Whether key k of a line is an attribute: not time, level or msg; not
+ * message when msg is there (message is then the body); not the trace
+ * context's keys when they made a valid one; never `__proto__` (assigning it
+ * would set a prototype, not an attribute). Shared with proto/logs.ts.
+ */
+export function isAttribute(k: string, hasMsg: boolean, traced: boolean): boolean {
+  switch (k) {
+    case 'time': case 'level': case 'msg': case '__proto__': return false;
+    case 'message': return hasMsg;
+    case 'trace_id': case 'span_id': case 'trace_flags': return !traced;
+    default: return true;
+  }
+}
+
 export function objectToRecord(o: Attrs, ctx: RecordContext): ReadableLogRecord {
   const attributes: Attrs = {};
   const traceId = hexId(o.trace_id, TRACE_ID);
   const spanId = hexId(o.span_id, SPAN_ID);
   const hasMsg = o.msg !== undefined;
+  const traced = traceId !== undefined && spanId !== undefined;
   for (const k in o) {
     const v = o[k];
-    if (v === null || v === undefined) continue;
-    switch (k) {
-      case 'time': case 'level': continue;
-      case 'msg': continue;
-      case 'message': if (!hasMsg) continue; break;
-      case 'trace_id': if (traceId && spanId) continue; break;
-      case 'span_id': if (traceId && spanId) continue; break;
-      case 'trace_flags': if (traceId && spanId) continue; break;
-    }
-    attributes[k] = v;
+    if (v !== null && v !== undefined && isAttribute(k, hasMsg, traced)) attributes[k] = v;
   }
   const sev = severity(o.level);
   const r: Mutable<ReadableLogRecord> = {
@@ -112,6 +119,6 @@ export function objectToRecord(o: Attrs, ctx: RecordContext): ReadableLogRecord 
   } else if (typeof o.level === 'string' && o.level !== '') {
     r.severityText = o.level;
   }
-  if (traceId && spanId) r.spanContext = { traceId, spanId, traceFlags: flagsOf(o.trace_flags) };
+  if (traced) r.spanContext = { traceId, spanId, traceFlags: flagsOf(o.trace_flags) };
   return r;
 }

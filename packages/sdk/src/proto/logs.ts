@@ -9,7 +9,7 @@
  * in the exporter options uses the official serializer instead.
  */
 import type { HrTime } from '@opentelemetry/api';
-import { flagsOf, hexId, severity, SPAN_ID, timeOf, TRACE_ID } from '../export/record.js';
+import { flagsOf, hexId, isAttribute, severity, SPAN_ID, timeOf, TRACE_ID } from '../export/record.js';
 import { anyValue, I32, keyValue, LEN, resourceBytes, scope, time, VARINT, type ResourceLike, type ScopeLike } from './common.js';
 import { ProtoWriter } from './writer.js';
 
@@ -73,15 +73,7 @@ function logRecord(w: ProtoWriter, o: Record<string, unknown>, now: HrTime): voi
   const ctx = traceId !== undefined && spanId !== undefined;
   for (const k in o) {
     const v = o[k];
-    if (v === null || v === undefined) continue;
-    switch (k) {
-      case 'time': case 'level': case 'msg': continue;
-      case 'message': if (!hasMsg) continue; break;
-      case 'trace_id': case 'span_id': case 'trace_flags': if (ctx) continue; break;
-      // objectToRecord's `attributes[k] = v` sets a prototype for this key, not an attribute: the official bytes lack it
-      case '__proto__': continue;
-    }
-    keyValue(w, 6, k, v);
+    if (v !== null && v !== undefined && isAttribute(k, hasMsg, ctx)) keyValue(w, 6, k, v);
   }
   w.tag(7, VARINT);
   w.varint(0);

@@ -17,27 +17,45 @@ import type { TableRowsPart } from './request-rows.js';
 
 export interface SeqRange { first: number; last: number }
 
-export class StagedBatch {
+/** What one insert carries: rendered rows per table, their counts, and the batch ids they came with. */
+export class FlushRows {
   readonly tables = new Map<TableName, JsonRows>();
   readonly batchIds: string[] = [];
-  readonly appends: Promise<number>[] = [];
   rows = 0;
   bytes = 0;
-  sealed = false;
 
-  /** Renders a request's rows into the batch; returns the bytes they took. */
+  /** Renders a request's rows; returns the bytes they took. */
   add(batchId: string, parts: readonly TableRowsPart[]): number {
     let bytes = 0;
     for (const p of parts) {
-      let t = this.tables.get(p.table);
-      if (!t) this.tables.set(p.table, (t = new JsonRows()));
-      bytes += t.add(p.rows);
+      bytes += this.#table(p.table).add(p.rows);
       this.rows += p.rows.length;
     }
     if (batchId) this.batchIds.push(batchId);
     this.bytes += bytes;
     return bytes;
   }
+
+  /** Adds rows already rendered (an older server's write-ahead record). */
+  addRendered(batchId: string, parts: readonly { table: TableName; data: Buffer; rows: number }[]): void {
+    for (const p of parts) {
+      this.#table(p.table).addRendered(p.data, p.rows);
+      this.rows += p.rows;
+      this.bytes += p.data.length;
+    }
+    if (batchId) this.batchIds.push(batchId);
+  }
+
+  #table(name: TableName): JsonRows {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new JsonRows()));
+    return t;
+  }
+}
+
+export class StagedBatch extends FlushRows {
+  readonly appends: Promise<number>[] = [];
+  sealed = false;
 
   /** The seqs the batch's records got in the log; null when an append failed. */
   async range(): Promise<SeqRange | null> {

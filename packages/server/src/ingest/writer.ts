@@ -24,13 +24,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JobscopeError, type TableName } from '@jobscope/core';
+import { JobscopeError } from '@jobscope/core';
 import { DiskLog, type DiskLogCursor, type LogRecord } from '@jobscope/pipeline';
 import type { Store } from '../store/index.js';
 import { BatchIds } from './batch-ids.js';
-import { JsonRows, toJsonEachRow } from './json-rows.js';
+import { toJsonEachRow } from './json-rows.js';
 import { walRequestRows, type TableRowsPart } from './request-rows.js';
-import { Staging, type SeqRange, type StagedBatch } from './staging.js';
+import { FlushRows, Staging, type SeqRange, type StagedBatch } from './staging.js';
 import { decodeWalEntry, encodeWalRequest, type WalRequest } from './wal-record.js';
 
 export interface IngestWriterOptions {
@@ -72,8 +72,6 @@ export interface WriterStats {
 type Intent = SeqRange & { token: string };
 type ResolvedOptions = Required<Omit<IngestWriterOptions, 'log' | 'walMaxBytes'>> & { log: (m: string) => void; walMaxBytes: number };
 
-/** What one flush inserts. */
-interface FlushContent { tables: Map<TableName, JsonRows>; batchIds: string[]; rows: number; bytes: number }
 
 export class IngestWriter {
   readonly #o: ResolvedOptions;
@@ -304,14 +302,14 @@ export class IngestWriter {
   }
 
   async #insertStaged(b: StagedBatch, range: Intent): Promise<void> {
-    await this.#insert(range, { tables: b.tables, batchIds: b.batchIds, rows: b.rows, bytes: b.bytes });
+    await this.#insert(range, b);
     this.#staging.remove(b);
   }
 
   /** Renders records from the log (acked + 1 … limit, or exactly the intent's range) and inserts them. */
   async #flushFromLog(intent: Intent | undefined, limit: number): Promise<void> {
     this.#cursor.rewind();
-    const content: FlushContent = { tables: new Map(), batchIds: [], rows: 0, bytes: 0 };
+    const content = new FlushRows();
     let first = 0;
     let last = 0;
     read: for (;;) {
@@ -343,35 +341,18 @@ export class IngestWriter {
   }
 
   /** Adds one WAL record's rows to a flush (rendering a request body; an older server's records are rendered already). */
-  #renderRecord(r: LogRecord, c: FlushContent): void {
-    let parts: TableRowsPart[];
-    let batchId: string;
+  #renderRecord(r: LogRecord, c: FlushRows): void {
     try {
       const e = decodeWalEntry(r.payload);
-      batchId = e.batchId;
-      if (e.kind === 'rows') {
-        for (const p of e.parts) {
-          table(c, p.table).addRendered(p.data, p.rows);
-          c.rows += p.rows;
-          c.bytes += p.data.length;
-        }
-        if (batchId) c.batchIds.push(batchId);
-        return;
-      }
-      parts = walRequestRows(e);
+      if (e.kind === 'rows') c.addRendered(e.batchId, e.parts);
+      else c.add(e.batchId, walRequestRows(e));
     } catch (err) {
       this.#stats.unreadableRecords++;
       this.#o.log(`write-ahead record ${r.seq} cannot be read, skipping it: ${(err as Error).message}`);
-      return;
     }
-    for (const p of parts) {
-      c.bytes += table(c, p.table).add(p.rows);
-      c.rows += p.rows.length;
-    }
-    if (batchId) c.batchIds.push(batchId);
   }
 
-  async #insert(range: Intent, c: FlushContent): Promise<void> {
+  async #insert(range: Intent, c: FlushRows): Promise<void> {
     const token = range.token;
     for (const [table, rows] of c.tables) {
       await this.#o.store.insert(table, rows.toBuffer(), { dedupToken: `${token}-${table}` });
@@ -435,10 +416,4 @@ async function walIdOf(dir: string): Promise<string> {
   await writeFile(`${file}.tmp`, id);
   await rename(`${file}.tmp`, file);
   return id;
-}
-
-function table(c: FlushContent, name: TableName): JsonRows {
-  let t = c.tables.get(name);
-  if (!t) c.tables.set(name, (t = new JsonRows()));
-  return t;
 }
